@@ -1,0 +1,187 @@
+"""The `jikenbo` command: a thin layer over the library; errors are one line and an exit code.
+
+Exit status: 0 success, 1 some input failed or the command could not finish, 2 usage error.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from jikenbo import __version__, export, pipeline, sources, stats
+from jikenbo.errors import InputError, JikenboError, UsageError
+from jikenbo.store import database_location, open_store
+
+_db_option = click.option("--db", "db", metavar="PATH", envvar="JIKENBO_DB",
+                          help="SQLite database file (default: $JIKENBO_DB or ./jikenbo.db).")
+_read_options = [
+    click.option("--max-bytes", type=click.IntRange(1), default=sources.DEFAULT_MAX_BYTES,
+                 show_default=True, help="Refuse inputs larger than this."),
+    click.option("--lossy", is_flag=True,
+                 help="Decode text with invalid bytes using replacement characters."),
+]
+
+
+def read_options(func):
+    for option in reversed(_read_options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jikenbo")
+def main() -> None:
+    """jikenbo (事件簿): Japanese security-incident disclosures → a linked casebook."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--evidence", is_flag=True, help="Add each field's rule and source span.")
+@read_options
+def extract(paths: tuple[str, ...], evidence: bool, max_bytes: int, lossy: bool) -> None:
+    """Print one JSON record per post of PATHS (files, directories, URLs, - for stdin)."""
+    failures = []
+    with _user_errors():
+        options = sources.ReadOptions(max_bytes=max_bytes, lossy=lossy)
+        for extracted in pipeline.read_all(sources.expand(paths), options,
+                                           lambda error: failures.append(_report(error))):
+            for record in extracted.records:
+                click.echo(json.dumps(record.to_dict(with_evidence=evidence), ensure_ascii=False))
+    if failures:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--sample", is_flag=True, help="Ingest the sample corpus bundled with jikenbo.")
+@_db_option
+@read_options
+def ingest(paths: tuple[str, ...], sample: bool, db: str | None, max_bytes: int,
+           lossy: bool) -> None:
+    """Store the releases of PATHS in the database; the same text is never stored twice."""
+    if not paths and not sample:
+        raise click.UsageError("give PATHS to ingest, or --sample")
+    with _user_errors():
+        summary = _ingest(database_location(db), _with_sample(paths, sample), max_bytes, lossy)
+    click.echo(summary.line(), err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(sorted(export.FORMATS)), default="jsonl",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default="-",
+              help="Write here instead of standard output.")
+@_db_option
+def export_command(fmt: str, output: str, db: str | None) -> None:
+    """Write every stored record as JSON lines, CSV or a STIX 2.1 bundle."""
+    with _user_errors():
+        store = open_store(database_location(db))
+        with click.open_file(output, "w", encoding="utf-8") as handle:
+            count = export.FORMATS[fmt](store, handle)
+        click.echo(f"{count} records exported as {fmt}", err=True)
+
+
+export_command.name = "export"
+
+
+@main.command()
+@click.argument("release_id")
+@click.option("--archive", is_flag=True, help="Print the archived original text of the source.")
+@_db_option
+def show(release_id: str, archive: bool, db: str | None) -> None:
+    """Show one stored release (ID or a unique prefix of at least 6 characters)."""
+    with _user_errors():
+        if len(release_id) < 6:
+            raise UsageError("give at least 6 characters of the release id")
+        store = open_store(database_location(db))
+        found = store.release(release_id)
+        if found is None:
+            raise JikenboError(f"no release with id {release_id!r}; list them with 'jikenbo export'")
+        if archive:
+            click.echo(store.source_data(found.source_id)[2])
+            return
+        record = found.record.to_dict(with_evidence=True)
+        click.echo(json.dumps({"id": found.id, **record, "text": found.text},
+                              ensure_ascii=False, indent=2))
+
+
+@main.command("stats")
+@_db_option
+def stats_command(db: str | None) -> None:
+    """Summarise the casebook: releases, cases, categories, months, largest incidents."""
+    with _user_errors():
+        click.echo(stats.render(stats.summary(open_store(database_location(db)))))
+
+
+@main.command()
+@_db_option
+def start(db: str | None) -> None:
+    """Ingest the bundled sample corpus and show the casebook (the README's first command)."""
+    location = database_location(db)
+    with _user_errors():
+        summary = _ingest(location, _with_sample((), True), sources.DEFAULT_MAX_BYTES, False)
+        click.echo(f"Sample corpus ingested into {location}: {summary.line()}\n")
+        click.echo(stats.render(stats.summary(open_store(location))))
+    click.echo("\nNext:\n"
+               f"  jikenbo stats --db {location}\n"
+               f"  jikenbo export --db {location} --format csv -o casebook.csv\n"
+               "  jikenbo extract PATH_OR_URL …      # records as JSON lines, nothing stored\n"
+               f"  jikenbo ingest --db {location} PATH_OR_URL …")
+
+
+def _ingest(location: str, paths: list[str], max_bytes: int, lossy: bool) -> pipeline.Summary:
+    store = open_store(location)
+    inputs = list(sources.expand(paths))
+    options = sources.ReadOptions(max_bytes=max_bytes, lossy=lossy)
+    with _progress(len(inputs)) as advance:
+        summary = pipeline.ingest(store, inputs, options, on_error=_report,
+                                  on_progress=lambda locator: advance())
+    store.close()
+    return summary
+
+
+@contextmanager
+def _progress(total: int) -> Iterator:
+    """A progress bar on stderr when it is a terminal and the batch has several inputs."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=total, label="ingesting", file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
+
+
+def _with_sample(paths: tuple[str, ...], sample: bool) -> list[str]:
+    found = list(paths)
+    if sample:
+        found.append(str(Path(str(resources.files("jikenbo").joinpath("sample")))))
+    return found
+
+
+def _report(error: InputError) -> InputError:
+    click.echo(f"error: {error}", err=True)
+    return error
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    try:
+        yield
+    except UsageError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    except JikenboError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        click.echo("interrupted; what was stored so far is kept", err=True)
+        sys.exit(130)

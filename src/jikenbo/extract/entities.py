@@ -1,0 +1,53 @@
+"""Legal-entity names as written: `東京ガスエンジニアリングソリューションズ株式会社`,
+`株式会社静岡情報処理センター`, `一般社団法人滋賀県病院協会`, `水道マッピングシステム(株)`.
+
+A name runs over katakana, kanji, Latin letters and digits from its legal form outwards and
+stops at hiragana or punctuation, so `委託している東京ガス…株式会社` yields just the company.
+"""
+from __future__ import annotations
+
+import re
+
+from jikenbo import data
+
+_ORG = data.load("organizations")
+_STOP = data.load("supply_chain")["name_stop_words"]
+_NAME_CHAR = r"[ァ-ヶー一-龥々ヶA-Za-z0-9・&.\-]"
+_SUFFIX_FORMS = ("株式会社", "有限会社", "合同会社", "(株)", "(有)")
+_PREFIX_FORMS = tuple(form for form in _ORG["legal_forms"] if not form.startswith("("))
+_BEFORE = re.compile(rf"{_NAME_CHAR}+$")
+_AFTER = re.compile(rf"^{_NAME_CHAR}+")
+_FORMS = re.compile("|".join(map(re.escape, sorted(set(_SUFFIX_FORMS + _PREFIX_FORMS),
+                                                   key=len, reverse=True))))
+
+
+def entity_names(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of legal-entity names in text[start:end]."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for form in _FORMS.finditer(text, start, end):
+        span = _name_around(text, form, start, end)
+        if span and not any(span[0] < other_end and other_start < span[1]
+                            for other_start, other_end in spans):
+            spans.append(span)
+    return spans
+
+
+def _name_around(text: str, form: re.Match[str], start: int, end: int) -> tuple[int, int] | None:
+    before = _BEFORE.search(text[max(start, form.start() - 40):form.start()])
+    if before and form.group(0) in _SUFFIX_FORMS:
+        name_start = form.start() - len(before.group(0))
+        name_start = _skip_stop_words(text, name_start, form.start())
+        if name_start < form.start():
+            return name_start, form.end()
+    after = _AFTER.match(text[form.end():min(end, form.end() + 40)])
+    if after and form.group(0) in _PREFIX_FORMS:
+        return form.start(), form.end() + len(after.group(0))
+    return None
+
+
+def _skip_stop_words(text: str, name_start: int, name_end: int) -> int:
+    for word in sorted(_STOP, key=len, reverse=True):
+        if text.startswith(word, name_start) and name_start + len(word) < name_end:
+            return name_start + len(word)
+    return name_start

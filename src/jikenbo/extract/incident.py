@@ -1,0 +1,27 @@
+"""Incident or not: casebook posts carry a header; travel reports and commentary do not."""
+from __future__ import annotations
+
+import re
+
+from jikenbo import data
+from jikenbo.extract.context import Finding, PostText
+
+_CUES = data.load("incident_cues")
+_INCIDENT = re.compile("|".join(map(re.escape, _CUES["incident"])))
+
+
+def is_incident(view: PostText) -> Finding[bool]:
+    """True for a casebook post or a document that reads like an incident notice.
+
+    True: `【セキュリティ事件簿#2024-313】白井市 …`. False: `安く旅する方法` between incident posts.
+    """
+    if view.heading.case_id is not None:
+        span = view.heading.case_id
+        return Finding(True, "casebook_header", ((span.start, span.end),))
+    if view.post.casebook:
+        return Finding(False, "unrelated_post_on_casebook_page", ((0, view.heading_end),))
+    hits = list(_INCIDENT.finditer(view.text))
+    kinds = {hit.group(0) for hit in hits}
+    if len(kinds) >= _CUES["minimum_hits"]:
+        return Finding(True, "incident_words", tuple(hit.span() for hit in hits[:5]))
+    return Finding(False, "no_incident_words")

@@ -1,0 +1,79 @@
+"""Normalise Japanese text once, at the edge, keeping a map back to the original.
+
+Every extractor works on `Normalized.text` (NFKC, OCR repairs applied) and reports evidence
+through `Normalized.span()` as offsets into the original text, so the UI can highlight the
+archived release exactly where a value came from.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Marks that NFKC composes with the character before them (ｶﾞ → ガ); they must be
+# normalised together with it or the composition is lost.
+_COMBINING_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a", "\u309b", "\u309c"}
+
+# OCR confuses digits with these letters inside a year: 2o24, 2O24, zo24, 2O2З.
+_OCR_YEAR = re.compile(r"(?<![0-9A-Za-z])([2zZ])([0oO])([12lI])([0-9oOlIzZ])(?=\s*[年/.\-])")
+_OCR_DIGIT = {"o": "0", "O": "0", "l": "1", "I": "1", "z": "2", "Z": "2"}
+
+# NFKC leaves these look-alikes of the long-vowel mark and hyphen apart.
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                         "\u2212": "-", "\u301c": "~", "\u00a0": " "})
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalised text plus, for each of its characters, the offset it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+    original_length: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the normalised text to the original text."""
+        if start >= len(self.origin):
+            return self.original_length, self.original_length
+        first = self.origin[start]
+        last = self.origin[end] if end < len(self.origin) else self.original_length
+        return first, max(first, last)
+
+
+def normalize(original: str) -> Normalized:
+    """NFKC-normalise `original` character group by group and repair OCR'd years.
+
+    >>> normalize("ＡＢ１２　2o24年").text
+    'AB12 2024年'
+    """
+    pieces: list[str] = []
+    origin: list[int] = []
+    index = 0
+    length = len(original)
+    while index < length:
+        end = index + 1
+        while end < length and (original[end] in _COMBINING_MARKS
+                                or unicodedata.combining(original[end])):
+            end += 1
+        piece = unicodedata.normalize("NFKC", original[index:end]).translate(_DASHES)
+        pieces.append(piece)
+        origin.extend([index] * len(piece))
+        index = end
+    text = _repair_ocr_years("".join(pieces))
+    return Normalized(text, tuple(origin), length)
+
+
+def _repair_ocr_years(text: str) -> str:
+    """Replace letters that OCR put into four-digit years; same length, so offsets hold.
+
+    Repairs `2o24年` and `zo24/7/1`; keeps `zoo` and `2024年` as they are.
+    """
+    def repair(match: re.Match[str]) -> str:
+        return "".join(_OCR_DIGIT.get(char, char) for char in match.group(0))
+
+    return _OCR_YEAR.sub(repair, text)
+
+
+def nfkc(text: str) -> str:
+    """Plain normalised text, for comparisons that need no offsets."""
+    return normalize(text).text

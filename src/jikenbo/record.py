@@ -1,0 +1,71 @@
+"""The incident record (../shared/spec/RECORD.md v1) as a frozen dataclass, plus evidence."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+RECORD_FIELDS = ("case_id", "organization", "title", "published", "earlier_releases",
+                 "is_incident", "categories", "supply_chain", "vendors", "affected_count",
+                 "data_types", "leak_status")
+
+CATEGORIES = ("unauthorized_access", "ransomware", "malware", "vulnerability", "support_scam",
+              "phishing", "misconfiguration", "software_bug", "misdelivery", "loss_theft",
+              "insider", "defacement", "other")
+
+DATA_TYPES = ("name", "address", "phone", "email", "birthdate", "gender", "credit_card",
+              "bank_account", "government_id", "health", "credentials", "customer_number",
+              "education", "employment", "photo", "usage", "email_content", "other")
+
+LEAK_STATUSES = ("confirmed", "suspected", "none", "unknown")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a field has its value: the rule that fired and the span of the source text it read."""
+
+    field: str
+    rule: str
+    start: int  # offsets into the source's decoded text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Record:
+    case_id: str | None
+    organization: str | None
+    title: str
+    published: str | None
+    earlier_releases: tuple[str, ...]
+    is_incident: bool
+    categories: tuple[str, ...]
+    supply_chain: bool
+    vendors: tuple[str, ...]
+    affected_count: int | None
+    data_types: tuple[str, ...]
+    leak_status: str
+    heading: str
+    source: str
+    evidence: tuple[Evidence, ...] = field(default=())
+
+    def to_dict(self, with_evidence: bool = False) -> dict[str, Any]:
+        """The JSON form: RECORD fields, heading and source (lists, not tuples)."""
+        out: dict[str, Any] = {name: _plain(getattr(self, name)) for name in RECORD_FIELDS}
+        out["heading"] = self.heading
+        out["source"] = self.source
+        if with_evidence:
+            out["evidence"] = [asdict(item) for item in self.evidence]
+        return out
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> "Record":
+        evidence = tuple(Evidence(**item) for item in row.get("evidence") or ())
+        values = {name: row.get(name) for name in RECORD_FIELDS}
+        for name in ("earlier_releases", "categories", "vendors", "data_types"):
+            values[name] = tuple(values[name] or ())
+        return cls(**values, heading=row.get("heading", ""), source=row.get("source", ""),
+                   evidence=evidence)
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

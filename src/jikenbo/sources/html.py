@@ -1,0 +1,77 @@
+"""HTML → (page title, main text): page furniture removed, block structure kept as lines.
+
+trafilatura finds the main text of a single notice. A casebook blog page carries many posts,
+which a main-content detector would cut down to one, so such pages keep their whole cleaned
+body and are split into posts downstream.
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from jikenbo.errors import InputError
+
+_FURNITURE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+                   "iframe", "template", "svg", "button", "select")
+_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary"}
+_FURNITURE_CLASS = re.compile(r"(^|[\s_-])(nav|navi|navbar|menu|breadcrumbs?|footer|sidebar|"
+                              r"side-bar|gnav|global-?nav|pankuzu|skip|share|sns)([\s_-]|$)", re.I)
+_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+               "section", "article", "blockquote", "pre", "dd", "dt", "ul", "ol", "main")
+_CASEBOOK_MARK = "セキュリティ事件簿#"
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+
+
+def html_main_text(name: str, markup: str) -> tuple[str | None, str]:
+    """Return the page title and its main text; raise InputError when there is no text."""
+    try:
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup))
+    except (etree.ParserError, ValueError):
+        raise InputError(name, "HTML page could not be parsed and has no text") from None
+    title = _title(tree)
+    _drop_furniture(tree)
+    text = None
+    if markup.count(_CASEBOOK_MARK) < 2:
+        text = trafilatura.extract(tree, favor_recall=True, include_tables=True,
+                                   include_comments=False, deduplicate=False)
+    text = _tidy(text or _block_text(tree))
+    if not text:
+        raise InputError(name, "HTML page has no main text (only scripts, navigation or images)")
+    return title, text
+
+
+def _title(tree: lxml.html.HtmlElement) -> str | None:
+    for xpath in ("//meta[@property='og:title']/@content", "//title/text()"):
+        found = [value.strip() for value in tree.xpath(xpath) if value.strip()]
+        if found:
+            return re.sub(r"\s+", " ", found[0])
+    return None
+
+
+def _drop_furniture(tree: lxml.html.HtmlElement) -> None:
+    doomed = [element for element in tree.iter(etree.Element)
+              if element.tag in _FURNITURE_TAGS
+              or element.get("role", "").lower() in _FURNITURE_ROLES
+              or _FURNITURE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}")]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _block_text(tree: lxml.html.HtmlElement) -> str:
+    body = tree.find("body")
+    root = body if body is not None else tree
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+        if element.tag != "br":
+            element.text = "\n" + (element.text or "")
+    return root.text_content()
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return tidy.strip()

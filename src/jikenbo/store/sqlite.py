@@ -1,0 +1,176 @@
+"""SQLite backend: WAL mode, numbered migrations, one transaction per source."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from jikenbo.errors import JikenboError
+from jikenbo.record import Record
+from jikenbo.sources import SourceDocument
+from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
+
+_RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
+                    "is_incident", "supply_chain", "vendors", "categories", "data_types",
+                    "affected_count", "leak_status")
+_JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
+
+
+class SQLiteStore:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise JikenboError(f"{path}: not a usable SQLite database ({error}); "
+                               "give another --db path") from None
+
+    # -- migrations -------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        applied = {row[0] for row in self.db.execute("SELECT version FROM schema_migrations")}
+        folder = resources.files("jikenbo.store").joinpath("migrations", "sqlite")
+        for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+            if not entry.name.endswith(".sql"):
+                continue
+            version = int(entry.name.split("_", 1)[0])
+            if version in applied:
+                continue
+            script = entry.read_text(encoding="utf-8")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(script):
+                    self.db.execute(statement)
+                self.db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                                (version, entry.name, _now()))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def migrations(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT name FROM schema_migrations ORDER BY version")]
+
+    # -- writing ----------------------------------------------------------------------------
+    def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            outcome = self._add_source(source, releases)
+            self.db.execute("COMMIT")
+            return outcome
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
+        row = self.db.execute("SELECT id, version FROM sources WHERE locator = ? AND sha256 = ?",
+                              (source.locator, source.sha256)).fetchone()
+        source_new = row is None
+        if source_new:
+            version = 1 + self.db.execute("SELECT COALESCE(MAX(version), 0) FROM sources "
+                                          "WHERE locator = ?", (source.locator,)).fetchone()[0]
+            cursor = self.db.execute(
+                "INSERT INTO sources (locator, version, sha256, kind, encoding, title, fetched_at, "
+                "data, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (source.locator, version, source.sha256, source.kind, source.encoding,
+                 source.title, source.fetched_at, source.data, source.text))
+            source_id = cursor.lastrowid
+        else:
+            source_id, version = row
+        new = 0
+        for release in releases:
+            new += self._add_release(source_id, release)
+            self.db.execute("INSERT OR IGNORE INTO occurrences VALUES (?, ?, ?, ?)",
+                            (release.id, source_id, release.start, release.end))
+        return SourceOutcome(source_id, version, source_new, new, len(releases) - new)
+
+    def _add_release(self, source_id: int, release: ReleaseRow) -> int:
+        if self.db.execute("SELECT 1 FROM releases WHERE id = ?", (release.id,)).fetchone():
+            return 0
+        record = release.record.to_dict()
+        values = [json.dumps(record[name], ensure_ascii=False) if name in _JSON_COLUMNS
+                  else record[name] for name in _RELEASE_COLUMNS]
+        evidence = json.dumps(release.record.to_dict(with_evidence=True)["evidence"],
+                              ensure_ascii=False)
+        columns = ", ".join(("id", "source_id", "start_offset", "end_offset", "heading", "text",
+                             *_RELEASE_COLUMNS, "evidence", "ingested_at"))
+        marks = ", ".join("?" * (8 + len(_RELEASE_COLUMNS)))
+        self.db.execute(f"INSERT INTO releases ({columns}) VALUES ({marks})",
+                        (release.id, source_id, release.start, release.end, record["heading"],
+                         release.text, *values, evidence, _now()))
+        self.db.executemany("INSERT INTO release_categories VALUES (?, ?)",
+                            [(release.id, item) for item in record["categories"]])
+        self.db.executemany("INSERT INTO release_data_types VALUES (?, ?)",
+                            [(release.id, item) for item in record["data_types"]])
+        return 1
+
+    # -- reading ----------------------------------------------------------------------------
+    _SELECT = ("SELECT r.*, s.locator AS source_locator FROM releases r "
+               "JOIN sources s ON s.id = r.source_id")
+
+    def releases(self) -> Iterator[StoredRelease]:
+        query = f"{self._SELECT} ORDER BY r.published IS NULL, r.published, r.rowid"
+        for row in self.db.execute(query):
+            yield _stored(row)
+
+    def release(self, id_prefix: str) -> StoredRelease | None:
+        rows = self.db.execute(f"{self._SELECT} WHERE r.id LIKE ? LIMIT 2",
+                               (id_prefix.lower() + "%",)).fetchall()
+        if len(rows) > 1:
+            raise JikenboError(f"release id {id_prefix!r} is ambiguous; give more characters")
+        return _stored(rows[0]) if rows else None
+
+    def source_data(self, source_id: int) -> tuple[str, bytes, str]:
+        row = self.db.execute("SELECT locator, data, text FROM sources WHERE id = ?",
+                              (source_id,)).fetchone()
+        return row["locator"], bytes(row["data"]), row["text"]
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "sources": one("SELECT COUNT(*) FROM sources"),
+            "releases": one("SELECT COUNT(*) FROM releases"),
+            "incidents": one("SELECT COUNT(*) FROM releases WHERE is_incident"),
+            "cases": one("SELECT COUNT(DISTINCT COALESCE(case_id, id)) FROM releases "
+                         "WHERE is_incident"),
+        }
+
+    def execute(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """A read-only query, for statistics and tests."""
+        return self.db.execute(sql, parameters).fetchall()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _stored(row: sqlite3.Row) -> StoredRelease:
+    values = {name: json.loads(row[name]) if name in _JSON_COLUMNS else row[name]
+              for name in _RELEASE_COLUMNS}
+    values["is_incident"] = bool(values["is_incident"])
+    values["supply_chain"] = bool(values["supply_chain"])
+    record = Record.from_dict({**values, "heading": row["heading"],
+                               "source": row["source_locator"],
+                               "evidence": json.loads(row["evidence"])})
+    return StoredRelease(row["id"], record, row["text"], row["source_id"], row["source_locator"],
+                         row["start_offset"], row["end_offset"])
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
