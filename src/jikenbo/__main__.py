@@ -1,0 +1,3 @@
+from jikenbo.cli import main
+
+main()

@@ -1,0 +1,39 @@
+"""Shared fixtures: the real corpus, the gold set, a fresh database, the CLI as a subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = Path(str(resources.files("jikenbo").joinpath("sample")))
+SHARED = Path(os.environ.get("JIKENBO_SHARED", ROOT.parent / "shared"))
+
+
+def sample_pages() -> list[Path]:
+    return sorted(SAMPLE.glob("*.txt"))
+
+
+def gold_rows() -> list[dict]:
+    path = SHARED / "gold" / "dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"gold set not found at {path}")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "casebook.db")
+
+
+def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `jikenbo ARGS` as a user would, capturing bytes."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "jikenbo", *args], input=stdin,
+                          capture_output=True, env=full_env, timeout=timeout)

@@ -1,0 +1,95 @@
+"""Test inputs made from real corpus text: HTML pages, PDFs, a loopback HTTP server."""
+from __future__ import annotations
+
+import io
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from tests.conftest import SAMPLE
+
+# A real release from the seed corpus: the first post of the first page.
+SEED_PAGE = sorted(SAMPLE.glob("*.txt"))[0].read_text(encoding="utf-8")
+SHIRAI = SEED_PAGE.split("リリース文アーカイブ")[0].strip()
+SHIRAI_LINES = [line for line in SHIRAI.splitlines() if line.strip()]
+
+
+def release_html(lines: list[str] = SHIRAI_LINES, charset: str = "utf-8",
+                 extra_body: str = "") -> str:
+    paragraphs = "\n".join(f"<p>{line}</p>" for line in lines[1:])
+    return (f'<!DOCTYPE html><html><head><meta charset="{charset}">'
+            f"<title>個人情報の流出の可能性について｜白井市</title>"
+            "<script>var tracking = '追跡スクリプト';</script><style>p{color:red}</style></head>"
+            "<body><header><nav><ul><li>ホーム</li><li>くらしの情報</li><li>市政情報</li></ul></nav></header>"
+            f"<main><h1>{lines[0]}</h1>{paragraphs}{extra_body}</main>"
+            "<footer>Copyright 白井市役所 All rights reserved.</footer></body></html>")
+
+
+def release_pdf(lines: list[str] = SHIRAI_LINES, password: str | None = None) -> bytes:
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.setFont("HeiseiKakuGo-W5", 9)
+    y = 800
+    for line in lines[:30]:
+        for start in range(0, len(line), 55):
+            page.drawString(30, y, line[start:start + 55])
+            y -= 13
+            if y < 40:
+                page.showPage()
+                page.setFont("HeiseiKakuGo-W5", 9)
+                y = 800
+    if password:
+        page.setEncrypt(password)
+    page.save()
+    return out.getvalue()
+
+
+def blank_pdf() -> bytes:
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.rect(50, 50, 200, 200)
+    page.save()
+    return out.getvalue()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        if self.path == "/slow":
+            time.sleep(3)
+        status, headers, body = self.routes.get(self.path, (404, {}, b"not found"))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def http_server(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 serving `routes`; yields its base URL."""
+    handler = type("Handler", (_Handler,), {"routes": routes})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,75 @@
+"""SQLite store: migrations, content identity, versions of a changed source, atomicity."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from jikenbo import pipeline
+from jikenbo.sources import ReadOptions, load
+from jikenbo.store import open_store
+from tests.conftest import sample_pages
+
+
+def _ingest(db: str, *paths: str) -> pipeline.Summary:
+    store = open_store(db)
+    try:
+        return pipeline.ingest(store, list(paths), ReadOptions())
+    finally:
+        store.close()
+
+
+def test_migrations_are_numbered_and_recorded(db: str) -> None:
+    store = open_store(db)
+    assert store.migrations() == ["0001_initial.sql"]
+    assert store.execute("PRAGMA journal_mode")[0][0] == "wal"
+    store.close()
+    assert open_store(db).migrations() == ["0001_initial.sql"]
+
+
+def test_ingesting_twice_changes_nothing(db: str) -> None:
+    pages = [str(page) for page in sample_pages()]
+    first = _ingest(db, *pages)
+    second = _ingest(db, *pages)
+    assert first.new == 74 and first.unchanged == 0
+    assert second.new == 0 and second.unchanged == 74
+    store = open_store(db)
+    assert store.counts()["releases"] == 74
+    assert store.counts()["sources"] == 5
+
+
+def test_changed_text_at_same_locator_is_a_new_version(db: str, tmp_path: Path) -> None:
+    page = tmp_path / "notice.txt"
+    original = sample_pages()[0].read_text(encoding="utf-8").split("リリース文アーカイブ")[0]
+    page.write_text(original, encoding="utf-8")
+    _ingest(db, str(page))
+    page.write_text(original.replace("約8千6百件", "約8千7百件"), encoding="utf-8")
+    _ingest(db, str(page))
+    store = open_store(db)
+    versions = store.execute("SELECT version, text FROM sources WHERE locator = ? ORDER BY version",
+                             (str(page),))
+    assert [row[0] for row in versions] == [1, 2]
+    assert "約8千6百件" in versions[0][1] and "約8千7百件" in versions[1][1]
+    assert store.counts()["releases"] == 2
+
+
+def test_archived_original_bytes_are_kept(db: str) -> None:
+    page = sample_pages()[2]
+    _ingest(db, str(page))
+    store = open_store(db)
+    release = next(store.releases())
+    locator, data, text = store.source_data(release.source_id)
+    assert data == page.read_bytes()
+    assert text[release.start:release.end] == release.text
+
+
+def test_a_failing_source_leaves_nothing_half_written(db: str) -> None:
+    store = open_store(db)
+    extracted = pipeline.extract_source(load(str(sample_pages()[4])))
+    altered = replace(extracted.posts[0], text=extracted.posts[0].text + "追記")
+    broken = pipeline.Extracted(extracted.source, extracted.posts + (altered,),
+                                extracted.records + (None,))
+    with pytest.raises(AttributeError):
+        pipeline.store_extracted(store, broken)
+    assert store.counts() == {"sources": 0, "releases": 0, "incidents": 0, "cases": 0}
