@@ -58,7 +58,7 @@ def parse_heading(heading: str, casebook_post: bool) -> HeadingParts:
     while body_end > body_start and heading[body_end - 1].isspace():
         body_end -= 1
     case_span = Span(0, prefix.end()) if prefix else None
-    date_span = Span(date.start(), date.end()) if published and date else None
+    date_span = Span(date.start("y"), date.end()) if published and date else None
     if casebook_post and not prefix:
         # An unrelated blog post (travel report, commentary): the whole line is its title.
         return HeadingParts(None, None, None, "none", Span(0, len(heading)), None, None)
