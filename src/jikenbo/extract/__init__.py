@@ -30,7 +30,11 @@ def extract_record(post: Post, source: str) -> Record:
     findings["vendors"] = Finding(chain.value[1], chain.rule, chain.spans)
     findings["affected_count"] = affected.affected_count(view) if incident_post else _nothing(None)
     findings["data_types"] = data_types.data_types(view) if incident_post else _nothing(())
-    findings["leak_status"] = leak.leak_status(view) if incident_post else _nothing("unknown")
+    if incident_post:
+        at_risk = bool(findings["data_types"].value) or findings["affected_count"].value is not None
+        findings["leak_status"] = leak.leak_status(view, findings["categories"].value, at_risk)
+    else:
+        findings["leak_status"] = _nothing("unknown")
     values = {name: finding.value for name, finding in findings.items()}
     return Record(**values, heading=post.heading, source=source,
                   evidence=tuple(_evidence(view, findings)))
