@@ -17,6 +17,7 @@ _SUFFIX_FORMS = ("株式会社", "有限会社", "合同会社", "(株)", "(有)
 _PREFIX_FORMS = tuple(form for form in _ORG["legal_forms"] if not form.startswith("("))
 _BEFORE = re.compile(rf"{_NAME_CHAR}+$")
 _AFTER = re.compile(rf"^{_NAME_CHAR}+")
+_LEADING_TIME = re.compile(r"(?:\d+(?:年|月|日|時|分|名|件|社)頃?)+")
 _FORMS = re.compile("|".join(map(re.escape, sorted(set(_SUFFIX_FORMS + _PREFIX_FORMS),
                                                    key=len, reverse=True))))
 
@@ -47,6 +48,10 @@ def _name_around(text: str, form: re.Match[str], start: int, end: int) -> tuple[
 
 
 def _skip_stop_words(text: str, name_start: int, name_end: int) -> int:
+    """Skip a leading contractor word or time (`委託先`, `16時頃`) caught in the name's run."""
+    time = _LEADING_TIME.match(text, name_start, name_end)
+    if time and time.end() < name_end:
+        name_start = time.end()
     for word in sorted(_STOP, key=len, reverse=True):
         if text.startswith(word, name_start) and name_start + len(word) < name_end:
             return name_start + len(word)

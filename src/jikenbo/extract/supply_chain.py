@@ -2,8 +2,9 @@
 
 A sentence that names a contractor (委託先, 受託者, 保守業者 …) together with what happened
 (不正アクセス, 感染, 流出 …) makes the incident a supply-chain one; a contractor that only
-helps the investigation (`外部委託会社の支援を受け調査`) does not. Vendors are the legal-entity
-names in such sentences, other than the organisation itself and its group companies.
+helps the investigation (`外部委託会社の支援を受け調査`) does not. Vendors are then the legal-entity
+names in sentences that name a contractor, other than the organisation itself and its group
+companies.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def supply_chain(view: PostText) -> Finding[tuple[bool, tuple[str, ...]]]:
     own = identity.organization(view).value or ""
     vendors: list[str] = []
     spans = [sentences[0].span()]
-    for sentence in sentences:
+    naming = [match for match in _SENTENCE.finditer(view.text) if _CONTRACTOR.search(match.group(0))]
+    for sentence in naming:
         for start, end in entity_names(view.text, sentence.start(), sentence.end()):
             name = view.original(start, end).strip()
             if _is_vendor(name, own, view.text[max(0, start - 8):start]) and name not in vendors:
