@@ -53,6 +53,9 @@ def read_all(locators: Iterable[str], options: ReadOptions,
             yield extract_source(load(locator, options))
         except InputError as error:
             on_error(error)
+        except Exception as error:  # noqa: BLE001 — one input's bug must not stop the batch
+            on_error(InputError(locator, f"could not be extracted ({type(error).__name__}: "
+                                         f"{error}); please report this input"))
 
 
 def store_extracted(store: Store, extracted: Extracted) -> tuple[int, int]:

@@ -12,7 +12,15 @@ from jikenbo.extract.context import Finding, PostText
 from jikenbo.record import DATA_TYPES
 
 _TABLE = data.load("data_types")
-_WORDS = {name: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+_CONTEXT_RULES: dict[str, str] = _TABLE["context_rules"]
+
+
+def _word(word: str) -> str:
+    """A word's pattern: escaped, or its context rule (`所属` only as an item of a list)."""
+    return _CONTEXT_RULES.get(word, re.escape(word))
+
+
+_WORDS = {name: re.compile("|".join(map(_word, sorted(words, key=len, reverse=True))))
           for name, words in _TABLE["types"].items()}
 _NOT_AFTER = re.compile(_TABLE["not_after"])
 

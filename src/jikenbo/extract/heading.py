@@ -76,7 +76,7 @@ def _split_organization(heading: str, start: int, end: int) -> tuple[Span | None
         return Span(start, start + len(first)), "heading_first_word", Span(title_start, end)
     title = Span(start, end)
     leading = _LEADING_ORG.match(body)
-    if leading:
+    if leading and not _HEADLINE_WORD.search(leading["org"]):
         org_text = _strip_person_words(leading["org"])
         return Span(start, start + len(org_text)), "heading_leading_name", title
     place = _MUNICIPALITY.search(body)

@@ -20,6 +20,9 @@ _ENTITY_LINE = re.compile(rf"^\s*((?:{_LEGAL})\s*\S{{1,30}}|\S{{1,30}}?(?:株式
                           re.M)
 _EARLIER_MARKER = re.compile(r"【\s*([^】]*?)\s*リリース分\s*】")
 _EDGE_LINES = 6
+# A line that is only a date, perhaps with 発表/更新/掲載: the release date of a press release.
+_DATE_LINE = re.compile(r"\s*(\(?(発表|公表|更新|掲載|作成)(日)?\)?[::]?)?\s*(\([月火水木金土日]\))?\s*"
+                        r"(発表|公表|更新|掲載)?\s*")
 
 
 def case_id(view: PostText) -> Finding[str | None]:
@@ -54,10 +57,10 @@ def published(view: PostText) -> Finding[str | None]:
         return Finding(view.heading.published, "heading_date", spans)
     if view.post.casebook:
         return Finding(None, "none")
-    lines = _edge_ranges(view)
-    for start, end in lines:
-        for found in find_dates(view.text[start:end]):
-            if not found.yearless:
+    for start, end in _edge_ranges(view):
+        line = view.text[start:end]
+        for found in find_dates(line):
+            if not found.yearless and _DATE_LINE.fullmatch(line[:found.start] + line[found.end:]):
                 return Finding(found.value.isoformat(), "edge_date",
                                ((start + found.start, start + found.end),))
     return Finding(None, "none")
