@@ -23,6 +23,14 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": 
                          "\u2212": "-", "\u301c": "~", "\u00a0": " "})
 
 
+# Single characters seen so far and their normalised form: texts reuse a small alphabet.
+_PIECES: dict[str, str] = {}
+
+
+def _is_combining(char: str) -> bool:
+    return char in _COMBINING_MARKS or (char > "\u02ff" and unicodedata.combining(char) != 0)
+
+
 @dataclass(frozen=True)
 class Normalized:
     """Normalised text plus, for each of its characters, the offset it came from."""
@@ -52,12 +60,19 @@ def normalize(original: str) -> Normalized:
     length = len(original)
     while index < length:
         end = index + 1
-        while end < length and (original[end] in _COMBINING_MARKS
-                                or unicodedata.combining(original[end])):
+        while end < length and _is_combining(original[end]):
             end += 1
-        piece = unicodedata.normalize("NFKC", original[index:end]).translate(_DASHES)
+        group = original[index:end]
+        piece = _PIECES.get(group)
+        if piece is None:
+            piece = unicodedata.normalize("NFKC", group).translate(_DASHES)
+            if end == index + 1:
+                _PIECES[group] = piece
         pieces.append(piece)
-        origin.extend([index] * len(piece))
+        if len(piece) == 1:
+            origin.append(index)
+        else:
+            origin.extend([index] * len(piece))
         index = end
     text = _repair_ocr_years("".join(pieces))
     return Normalized(text, tuple(origin), length)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -40,7 +41,7 @@ class PostText:
     def text(self) -> str:
         return self.norm.text
 
-    @property
+    @cached_property
     def body(self) -> str:
         """The normalised text after the heading line (same offsets as `text`)."""
         return " " * self.heading_end + self.norm.text[self.heading_end:]
