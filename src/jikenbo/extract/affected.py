@@ -85,16 +85,16 @@ def _candidates(view: PostText) -> list[_Candidate]:
     lines = view.text.split("\n")
     offset = 0
     for number, line in enumerate(lines):
-        matches = [match for match in _COUNT.finditer(line)
-                   if parse_number(match["number"])]
-        has_people = any(match["unit"] in _PEOPLE_UNITS for match in matches)
+        valued = [(match, parse_number(match["number"])) for match in _COUNT.finditer(line)]
+        matches = [(match, value) for match, value in valued if value]
+        has_people = any(match["unit"] in _PEOPLE_UNITS for match, _ in matches)
         context = _context(lines, number)
-        for match in matches:
+        for match, value in matches:
             people = match["unit"] in _PEOPLE_UNITS
             if has_people and not people and not _is_separate_sentence(line, match):
                 continue
             found.append(_Candidate(
-                parse_number(match["number"]), offset + match.start(), offset + match.end(),
+                value, offset + match.start(), offset + match.end(),
                 _score(line, context, match), _is_total(line, match),
                 _is_item(line, len(matches)), people, number))
         offset += len(line) + 1
