@@ -12,7 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = Path(str(resources.files("jikenbo").joinpath("sample")))
-SHARED = Path(os.environ.get("JIKENBO_SHARED", ROOT.parent / "shared"))
+# The project's shared material (gold records, scorer, unnumbered corpus): $JIKENBO_SHARED, the
+# checkout's sibling ../shared, or the copy kept in tests/shared so that CI scores the same way.
+SHARED = Path(os.environ.get("JIKENBO_SHARED") or next(
+    (path for path in (ROOT.parent / "shared", ROOT / "tests" / "shared")
+     if (path / "gold" / "dev.jsonl").exists()), ROOT / "tests" / "shared"))
 
 
 def sample_pages() -> list[Path]:

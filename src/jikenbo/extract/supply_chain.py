@@ -17,10 +17,10 @@ from jikenbo.extract.entities import entity_names
 
 _WORDS = data.load("supply_chain")
 _CONTRACTOR = re.compile("|".join(_WORDS["contractor_words"]))
-_HELPER = re.compile(rf"^\s*(?:{'|'.join(_WORDS['helper_contexts'])})")
+_HELPER = re.compile(rf"\s*(?:会社|業者|事業者|先)?(?:{'|'.join(_WORDS['helper_contexts'])})")
 _INCIDENT = re.compile("|".join(_WORDS["incident_words"]))
 _RELATED = re.compile("|".join(_WORDS["related_company_words"]))
-_SENTENCE = re.compile(r"[^。\n]+")
+_SENTENCE = re.compile(r"(?:[^。\n(]|\([^)\n]*\)?)+")  # a 。 inside (…) does not end it
 
 
 def supply_chain(view: PostText) -> Finding[tuple[bool, tuple[str, ...]]]:
