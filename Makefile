@@ -17,6 +17,7 @@ test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest
 
 bench: $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -e '.[bench]'
 	$(VENV)/bin/python bench/extract_bench.py
 
 clean:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Marks that NFKC composes with the character before them (ｶﾞ → ガ); they must be
@@ -23,8 +24,38 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": 
                          "\u2212": "-", "\u301c": "~", "\u00a0": " "})
 
 
-# Single characters seen so far and their normalised form: texts reuse a small alphabet.
-_PIECES: dict[str, str] = {}
+class _Pieces(dict):
+    """Single characters seen so far and their normalised form: texts reuse a small alphabet.
+
+    Keyed by code point as well, so that `str.translate` can use it directly.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resized: set[str] = set()  # characters whose normal form is not one character
+        self._resized_pattern: re.Pattern[str] | None = None
+
+    def __missing__(self, key: int | str) -> str:
+        char = chr(key) if isinstance(key, int) else key
+        piece = unicodedata.normalize("NFKC", char).translate(_DASHES)
+        self[key] = piece
+        if len(piece) != 1 and len(char) == 1:
+            self.resized.add(char)
+            self._resized_pattern = None
+        return piece
+
+    def resized_pattern(self) -> re.Pattern[str]:
+        if self._resized_pattern is None:
+            chars = "".join(map(re.escape, sorted(self.resized))) or "\x00"
+            self._resized_pattern = re.compile(f"[{chars}]")
+        return self._resized_pattern
+
+
+_PIECES = _Pieces()
+# Every combining character of the Basic Multilingual Plane, for the fast path's check.
+_ANY_COMBINING = re.compile("[" + "".join(
+    re.escape(chr(code)) for code in range(0x300, 0x10000)
+    if unicodedata.combining(chr(code)) or chr(code) in _COMBINING_MARKS) + "]")
 
 
 def _is_combining(char: str) -> bool:
@@ -36,7 +67,7 @@ class Normalized:
     """Normalised text plus, for each of its characters, the offset it came from."""
 
     text: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]  # a range when nothing moved
     original_length: int
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -54,20 +85,33 @@ def normalize(original: str) -> Normalized:
     >>> normalize("ＡＢ１２　2o24年").text
     'AB12 2024年'
     """
+    length = len(original)
+    if not _ANY_COMBINING.search(original):
+        # Fast path: one character at a time, offsets moved only around resized characters.
+        text = _repair_ocr_years(original.translate(_PIECES))
+        resized = list(_PIECES.resized_pattern().finditer(original))
+        if not resized:
+            return Normalized(text, range(length), length)
+        origin, last = [], 0
+        for match in resized:
+            at = match.start()
+            origin.extend(range(last, at))
+            origin.extend([at] * len(_PIECES[match.group()]))
+            last = at + 1
+        origin.extend(range(last, length))
+        return Normalized(text, origin, length)
     pieces: list[str] = []
     origin: list[int] = []
     index = 0
-    length = len(original)
     while index < length:
         end = index + 1
         while end < length and _is_combining(original[end]):
             end += 1
         group = original[index:end]
-        piece = _PIECES.get(group)
-        if piece is None:
+        if end == index + 1:
+            piece = _PIECES[group]
+        else:
             piece = unicodedata.normalize("NFKC", group).translate(_DASHES)
-            if end == index + 1:
-                _PIECES[group] = piece
         pieces.append(piece)
         if len(piece) == 1:
             origin.append(index)

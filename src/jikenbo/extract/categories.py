@@ -37,8 +37,10 @@ def first_cue(pattern: re.Pattern[str] | None, negative: re.Pattern[str] | None,
     """The span of the first match of `pattern` that no `negative` match overlaps."""
     if pattern is None:
         return None
-    blocked = [match.span() for match in negative.finditer(text)] if negative else []
+    blocked: list[tuple[int, int]] | None = None
     for match in pattern.finditer(text):
+        if blocked is None:  # the negative patterns are read only once a cue matched
+            blocked = [found.span() for found in negative.finditer(text)] if negative else []
         if not any(start < match.end() and match.start() < end for start, end in blocked):
             return match.span()
     return None
