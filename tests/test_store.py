@@ -22,10 +22,10 @@ def _ingest(db: str, *paths: str) -> pipeline.Summary:
 
 def test_migrations_are_numbered_and_recorded(db: str) -> None:
     store = open_store(db)
-    assert store.migrations() == ["0001_initial.sql"]
+    assert store.migrations() == ["0001_initial.sql", "0002_cases.sql"]
     assert store.execute("PRAGMA journal_mode")[0][0] == "wal"
     store.close()
-    assert open_store(db).migrations() == ["0001_initial.sql"]
+    assert open_store(db).migrations() == ["0001_initial.sql", "0002_cases.sql"]
 
 
 def test_ingesting_twice_changes_nothing(db: str) -> None:

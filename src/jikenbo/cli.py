@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from jikenbo import __version__, evaluate, export, pipeline, sources, stats
+from jikenbo.cases import curate
 from jikenbo.errors import InputError, JikenboError, UsageError
 from jikenbo.store import database_location, open_store
 
@@ -42,16 +43,29 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--evidence", is_flag=True, help="Add each field's rule and source span.")
+@click.option("--link", "with_link", is_flag=True,
+              help="Link the releases of all PATHS into cases and add each one's `case` number.")
 @read_options
-def extract(paths: tuple[str, ...], evidence: bool, max_bytes: int, lossy: bool) -> None:
+def extract(paths: tuple[str, ...], evidence: bool, with_link: bool, max_bytes: int,
+            lossy: bool) -> None:
     """Print one JSON record per post of PATHS (files, directories, URLs, - for stdin)."""
     failures = []
     with _user_errors():
         options = sources.ReadOptions(max_bytes=max_bytes, lossy=lossy)
-        for extracted in pipeline.read_all(sources.expand(paths), options,
-                                           lambda error: failures.append(_report(error))):
-            for record in extracted.records:
-                click.echo(json.dumps(record.to_dict(with_evidence=evidence), ensure_ascii=False))
+        extracted = pipeline.read_all(sources.expand(paths), options,
+                                      lambda error: failures.append(_report(error)))
+        if with_link:  # linking needs every input first
+            everything = list(extracted)
+            evidence_rows = [record.to_dict(with_evidence=True)["evidence"]
+                             for item in everything for record in item.records]
+            for row, found in zip(pipeline.with_cases(everything), evidence_rows):
+                click.echo(json.dumps({**row, "evidence": found} if evidence else row,
+                                      ensure_ascii=False))
+        else:
+            for item in extracted:
+                for record in item.records:
+                    click.echo(json.dumps(record.to_dict(with_evidence=evidence),
+                                          ensure_ascii=False))
     if failures:
         sys.exit(1)
 
@@ -71,15 +85,13 @@ def eval_command(gold: str, paths: tuple[str, ...], with_cases: bool, as_json: b
     with _user_errors():
         gold_rows = _read_gold(gold)
         options = sources.ReadOptions(max_bytes=max_bytes, lossy=lossy)
-        ours, naive = [], []
-        for extracted in pipeline.read_all(sources.expand(paths), options,
-                                           lambda error: failures.append(_report(error))):
-            ours.extend(extracted.records)
-            naive.extend(evaluate.baseline_record(post, extracted.source.locator)
-                         for post in extracted.posts)
-        rows = [record.to_dict() for record in ours]
-        if with_cases:
-            rows = pipeline.with_cases(ours)
+        everything = list(pipeline.read_all(sources.expand(paths), options,
+                                            lambda error: failures.append(_report(error))))
+        ours = [record for extracted in everything for record in extracted.records]
+        naive = [evaluate.baseline_record(post, extracted.source.locator)
+                 for extracted in everything for post in extracted.posts]
+        rows = (pipeline.with_cases(everything) if with_cases
+                else [record.to_dict() for record in ours])
         mine = evaluate.score(gold_rows, rows, with_cases)
         base = evaluate.score(gold_rows, naive, with_cases)
     if as_json:
@@ -219,8 +231,101 @@ def _ingest(location: str, paths: list[str], max_bytes: int, lossy: bool) -> pip
     with _progress(len(inputs)) as advance:
         summary = pipeline.ingest(store, inputs, options, on_error=_report,
                                   on_progress=lambda locator: advance())
+    if summary.new or not store.case_numbers():
+        click.echo(f"cases: {curate.relink(store).line()}", err=True)
     store.close()
     return summary
+
+
+@main.command("link")
+@_db_option
+def link_command(db: str | None) -> None:
+    """Link the stored releases into cases again (ingest does this after storing)."""
+    with _user_errors():
+        store = open_store(database_location(db))
+        click.echo(curate.relink(store).line())
+
+
+@main.command("cases")
+@click.option("--year", metavar="YYYY", help="Only the cases numbered in this year.")
+@_db_option
+def cases_command(year: str | None, db: str | None) -> None:
+    """List the cases: number, releases, first and latest date, organisations."""
+    with _user_errors():
+        store = open_store(database_location(db))
+        rows = store.case_list(year)
+        if not rows:
+            click.echo("no cases stored; ingest releases first ('jikenbo ingest PATH')", err=True)
+        for row in rows:
+            affected = f"{row['affected']:,}" if row["affected"] is not None else "-"
+            click.echo(f"{row['number']}  {row['releases']:3d} releases  "
+                       f"{row['first'] or '----------'} – {row['latest'] or '----------'}  "
+                       f"affected≤{affected:>9}  {_clip(row['organizations'] or '', 60)}")
+
+
+@main.group("case")
+def case_group() -> None:
+    """Show one case, or correct the linker: merge, split, renumber (kept across runs)."""
+
+
+@case_group.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Print the case record as JSON.")
+@_db_option
+def case_show(number: str, as_json: bool, db: str | None) -> None:
+    """The case record: releases in time order, parties, vendors, dates, total affected."""
+    with _user_errors():
+        found = curate.summary(open_store(database_location(db)), number)
+    if as_json:
+        from dataclasses import asdict
+        click.echo(json.dumps(asdict(found), ensure_ascii=False, indent=2))
+        return
+    total = f"{found.affected_total:,}" if found.affected_total is not None else "unknown"
+    click.echo(f"case {found.number}: {len(found.reports)} releases, {found.first} – {found.latest}")
+    click.echo(f"  breached party : {found.breached or '-'}")
+    click.echo(f"  organisations  : {'、'.join(found.organizations) or '-'}")
+    click.echo(f"  vendors        : {'、'.join(found.vendors) or '-'}")
+    click.echo(f"  categories     : {', '.join(found.categories) or '-'}")
+    click.echo(f"  affected total : {total}   leak: {found.leak_status}")
+    for report in found.reports:
+        count = f"{report.affected_count:,}" if report.affected_count is not None else "-"
+        click.echo(f"  {report.published or '----------'}  {report.label:4}  "
+                   f"{report.release_id[:12]}  {report.organization or '-'}  "
+                   f"{_clip(report.title, 50)}  ({count})")
+
+
+@case_group.command("merge")
+@click.argument("target")
+@click.argument("others", nargs=-1, required=True)
+@_db_option
+def case_merge(target: str, others: tuple[str, ...], db: str | None) -> None:
+    """Merge the OTHERS cases into TARGET, which keeps its number."""
+    with _user_errors():
+        click.echo(curate.merge(open_store(database_location(db)), target, others).line())
+
+
+@case_group.command("split")
+@click.argument("number")
+@click.argument("release_ids", nargs=-1, required=True)
+@_db_option
+def case_split(number: str, release_ids: tuple[str, ...], db: str | None) -> None:
+    """Take RELEASE_IDS (ids or unique prefixes) out of case NUMBER into a new case."""
+    with _user_errors():
+        click.echo(curate.split(open_store(database_location(db)), number, release_ids).line())
+
+
+@case_group.command("renumber")
+@click.argument("number")
+@click.argument("new")
+@_db_option
+def case_renumber(number: str, new: str, db: str | None) -> None:
+    """Give case NUMBER the number NEW (YYYY-NNN); the old number still finds it."""
+    with _user_errors():
+        click.echo(curate.renumber(open_store(database_location(db)), number, new).line())
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from jikenbo import cases
 from jikenbo.errors import InputError
 from jikenbo.extract import extract_record
 from jikenbo.parse import Post, split_posts
@@ -43,6 +44,16 @@ def extract_source(source: SourceDocument) -> Extracted:
     if not posts:
         raise InputError(source.locator, "no text to extract a release from")
     return Extracted(source, posts, tuple(extract_record(post, source.locator) for post in posts))
+
+
+def with_cases(extracted: Iterable[Extracted]) -> list[dict]:
+    """The records of `extracted` as JSON-ready dicts, each with its `case` number (None for
+    releases that are not incidents), linked across all the inputs given together."""
+    rows = [(release_id(post.text), record, post.text)
+            for item in extracted for post, record in zip(item.posts, item.records)]
+    items = [cases.link_item(rid, record, text) for rid, record, text in rows]
+    numbers = cases.number_releases(items)
+    return [{**record.to_dict(), "case": numbers.get(rid)} for rid, record, _ in rows]
 
 
 def read_all(locators: Iterable[str], options: ReadOptions,

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
+from jikenbo.cases import Constraints, LinkItem, link_item
 from jikenbo.errors import JikenboError
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
@@ -104,12 +105,14 @@ class SQLiteStore:
                   else record[name] for name in _RELEASE_COLUMNS]
         evidence = json.dumps(release.record.to_dict(with_evidence=True)["evidence"],
                               ensure_ascii=False)
+        features = json.dumps(link_item(release.id, release.record, release.text).to_json(),
+                              ensure_ascii=False)
         columns = ", ".join(("id", "source_id", "start_offset", "end_offset", "heading", "text",
-                             *_RELEASE_COLUMNS, "evidence", "ingested_at"))
-        marks = ", ".join("?" * (8 + len(_RELEASE_COLUMNS)))
+                             *_RELEASE_COLUMNS, "evidence", "link_item", "ingested_at"))
+        marks = ", ".join("?" * (9 + len(_RELEASE_COLUMNS)))
         self.db.execute(f"INSERT INTO releases ({columns}) VALUES ({marks})",
                         (release.id, source_id, release.start, release.end, record["heading"],
-                         release.text, *values, evidence, _now()))
+                         release.text, *values, evidence, features, _now()))
         self.db.executemany("INSERT INTO release_categories VALUES (?, ?)",
                             [(release.id, item) for item in record["categories"]])
         self.db.executemany("INSERT INTO release_data_types VALUES (?, ?)",
@@ -143,9 +146,99 @@ class SQLiteStore:
             "sources": one("SELECT COUNT(*) FROM sources"),
             "releases": one("SELECT COUNT(*) FROM releases"),
             "incidents": one("SELECT COUNT(*) FROM releases WHERE is_incident"),
-            "cases": one("SELECT COUNT(DISTINCT COALESCE(case_id, id)) FROM releases "
-                         "WHERE is_incident"),
+            "cases": one("SELECT COUNT(DISTINCT number) FROM case_members"),
         }
+
+    # -- cases ------------------------------------------------------------------------------
+    def link_items(self) -> list[LinkItem]:
+        """The linker's features of every release (computed and kept for older rows)."""
+        items, missing = [], []
+        for row in self.db.execute("SELECT id, link_item FROM releases ORDER BY rowid"):
+            if row["link_item"]:
+                items.append(LinkItem.from_json(json.loads(row["link_item"])))
+            else:
+                missing.append(row["id"])
+        for release_id in missing:
+            found = self.release(release_id)
+            item = link_item(found.id, found.record, found.text)
+            self.db.execute("UPDATE releases SET link_item = ? WHERE id = ?",
+                            (json.dumps(item.to_json(), ensure_ascii=False), found.id))
+            items.append(item)
+        return items
+
+    def case_numbers(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT release_id, number FROM case_members").fetchall())
+
+    def replace_case_numbers(self, numbers: dict[str, str]) -> int:
+        """Store a linking run's numbers in one transaction; returns how many releases moved."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            before = dict(self.db.execute("SELECT release_id, number FROM case_members").fetchall())
+            changed = [(rid, number) for rid, number in numbers.items() if before.get(rid) != number]
+            gone = [(rid,) for rid in before if rid not in numbers]
+            self.db.executemany("DELETE FROM case_members WHERE release_id = ?", gone)
+            self.db.executemany("INSERT OR REPLACE INTO case_members VALUES (?, ?)", changed)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return len(changed) + len(gone)
+
+    def corrections(self) -> tuple[Constraints, dict[str, str]]:
+        """The curator's corrections: pairs together and apart, and numbers given to cases."""
+        constraints, pinned = Constraints(), {}
+        for row in self.db.execute("SELECT kind, a, b FROM case_corrections ORDER BY id"):
+            if row["kind"] == "number":
+                pinned[row["a"]] = row["b"]
+            else:
+                getattr(constraints, row["kind"]).append((row["a"], row["b"]))
+        return constraints, pinned
+
+    def add_corrections(self, rows: Sequence[tuple[str, str, str]], note: str = "",
+                        drop: Sequence[tuple[str, str, str]] = (),
+                        aliases: Sequence[tuple[str, str]] = ()) -> None:
+        """Add (kind, a, b) corrections and drop earlier ones that they overrule, atomically."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for kind, a, b in drop:
+                self.db.execute("DELETE FROM case_corrections WHERE kind = ? AND "
+                                "((a = ? AND b = ?) OR (a = ? AND b = ?))", (kind, a, b, b, a))
+            self.db.executemany("INSERT INTO case_corrections (kind, a, b, note, created_at) "
+                                "VALUES (?, ?, ?, ?, ?)",
+                                [(kind, a, b, note, _now()) for kind, a, b in rows])
+            self.db.executemany("INSERT OR REPLACE INTO case_aliases VALUES (?, ?)", aliases)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def resolve_case(self, number: str) -> str:
+        """A case number as it is now (following renumbering and merges)."""
+        seen = set()
+        while number not in seen:
+            seen.add(number)
+            row = self.db.execute("SELECT number FROM case_aliases WHERE old_number = ?",
+                                  (number,)).fetchone()
+            if row is None or self.db.execute("SELECT 1 FROM case_members WHERE number = ? "
+                                              "LIMIT 1", (number,)).fetchone():
+                return number
+            number = row[0]
+        return number
+
+    def case_releases(self, number: str) -> list[StoredRelease]:
+        query = (f"{self._SELECT} JOIN case_members m ON m.release_id = r.id WHERE m.number = ? "
+                 "ORDER BY r.published IS NULL, r.published, r.rowid")
+        return [_stored(row) for row in self.db.execute(query, (number,))]
+
+    def case_list(self, year: str | None = None) -> list[sqlite3.Row]:
+        """number, releases, first and latest release date, organisations, affected (max)."""
+        where = "WHERE m.number LIKE ?" if year else ""
+        return self.db.execute(
+            "SELECT m.number, COUNT(*) AS releases, MIN(r.published) AS first, "
+            "MAX(r.published) AS latest, GROUP_CONCAT(DISTINCT r.organization) AS organizations, "
+            "MAX(r.affected_count) AS affected FROM case_members m "
+            f"JOIN releases r ON r.id = m.release_id {where} GROUP BY m.number "
+            "ORDER BY m.number", ((f"{year}-%",) if year else ())).fetchall()
 
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         """A read-only query, for statistics and tests."""
