@@ -19,6 +19,7 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet -e '.[bench]'
 	$(VENV)/bin/python bench/extract_bench.py
+	$(VENV)/bin/python bench/link_bench.py
 
 clean:
 	rm -rf $(VENV) jikenbo.db jikenbo.db-wal jikenbo.db-shm
