@@ -93,3 +93,32 @@ def http_server(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> Iterato
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def casebook_server(location: str, token: str | None = None) -> Iterator[str]:
+    """`jikenbo serve`'s app under uvicorn on a free loopback port; yields its base URL."""
+    import socket
+
+    import uvicorn
+
+    from jikenbo.web import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(location, token=token), host="127.0.0.1", port=port,
+                            log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the casebook server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -99,14 +99,14 @@ def test_show_and_stats(db: str) -> None:
     assert missing.returncode == 1 and b"no release" in missing.stderr
 
 
-@pytest.mark.parametrize("command", ["extract", "ingest", "export", "show", "stats", "start"])
+@pytest.mark.parametrize("command", ["extract", "ingest", "export", "show", "stats", "start", "serve", "eval", "cases", "case", "link"])
 def test_every_command_has_help(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.returncode == 0 and b"Usage:" in result.stdout
 
 
 def test_start_ingests_the_bundled_sample(db: str) -> None:
-    result = run_cli("start", "--db", db)
+    result = run_cli("start", "--no-serve", "--db", db)
     assert result.returncode == 0, result.stderr
     out = result.stdout.decode("utf-8")
     assert "74 releases (71 incidents)" in out and "jikenbo export" in out

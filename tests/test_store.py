@@ -20,12 +20,16 @@ def _ingest(db: str, *paths: str) -> pipeline.Summary:
         store.close()
 
 
+MIGRATIONS = sorted(path.name for path in
+                    (Path(__file__).parents[1] / "src/jikenbo/store/migrations/sqlite").glob("*.sql"))
+
+
 def test_migrations_are_numbered_and_recorded(db: str) -> None:
     store = open_store(db)
-    assert store.migrations() == ["0001_initial.sql", "0002_cases.sql"]
+    assert store.migrations() == MIGRATIONS
     assert store.execute("PRAGMA journal_mode")[0][0] == "wal"
     store.close()
-    assert open_store(db).migrations() == ["0001_initial.sql", "0002_cases.sql"]
+    assert open_store(db).migrations() == MIGRATIONS
 
 
 def test_ingesting_twice_changes_nothing(db: str) -> None:

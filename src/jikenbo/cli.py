@@ -208,20 +208,61 @@ def stats_command(db: str | None) -> None:
         click.echo(stats.render(stats.summary(open_store(database_location(db)))))
 
 
+_serve_options = [
+    click.option("--host", default="127.0.0.1", show_default=True,
+                 help="Address to listen on (loopback by default)."),
+    click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True),
+    click.option("--token-env", default="JIKENBO_TOKEN", show_default=True, metavar="NAME",
+                 help="Environment variable holding the write token; POST /api/ingest exists "
+                      "only when it is set."),
+]
+
+
+def serve_options(func):
+    for option in reversed(_serve_options):
+        func = option(func)
+    return func
+
+
 @main.command()
 @_db_option
-def start(db: str | None) -> None:
-    """Ingest the bundled sample corpus and show the casebook (the README's first command)."""
+@serve_options
+@click.option("--no-serve", is_flag=True, help="Ingest and print the summary, then stop.")
+def start(db: str | None, host: str, port: int, token_env: str, no_serve: bool) -> None:
+    """Ingest the bundled sample corpus and open the web casebook (the README's first command)."""
     location = database_location(db)
     with _user_errors():
         summary = _ingest(location, _with_sample((), True), sources.DEFAULT_MAX_BYTES, False)
         click.echo(f"Sample corpus ingested into {location}: {summary.line()}\n")
         click.echo(stats.render(stats.summary(open_store(location))))
-    click.echo("\nNext:\n"
-               f"  jikenbo stats --db {location}\n"
+    click.echo("\nAlso:\n"
+               f"  jikenbo cases --db {location}\n"
                f"  jikenbo export --db {location} --format csv -o casebook.csv\n"
                "  jikenbo extract PATH_OR_URL …      # records as JSON lines, nothing stored\n"
                f"  jikenbo ingest --db {location} PATH_OR_URL …")
+    if not no_serve:
+        _serve(location, host, port, token_env)
+
+
+@main.command()
+@_db_option
+@serve_options
+def serve(db: str | None, host: str, port: int, token_env: str) -> None:
+    """Serve the web casebook, JSON API (/api/openapi.json) and Atom feeds."""
+    _serve(database_location(db), host, port, token_env)
+
+
+def _serve(location: str, host: str, port: int, token_env: str) -> None:
+    import os
+
+    import uvicorn
+
+    from jikenbo.web import create_app
+    with _user_errors():
+        app = create_app(location, token=os.environ.get(token_env) or None)
+    writes = "POST /api/ingest enabled" if os.environ.get(token_env) else "read-only"
+    click.echo(f"jikenbo casebook on http://{host}:{port}/ ({writes}; Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def _ingest(location: str, paths: list[str], max_bytes: int, lossy: bool) -> pipeline.Summary:

@@ -103,6 +103,16 @@ def _check_size(locator: str, size: int, max_bytes: int) -> None:
                                   "raise it with --max-bytes if the input is genuine")
 
 
+def from_bytes(locator: str, data: bytes, content_type: str | None = None,
+               options: ReadOptions | None = None) -> SourceDocument:
+    """A source from bytes received some other way (an HTTP POST): sniffed like a file."""
+    options = options or ReadOptions()
+    _check_size(locator, len(data), options.max_bytes)
+    if not data.strip():
+        raise InputError(locator, "is empty")
+    return _interpret(locator, data, content_type, options)
+
+
 def _interpret(locator: str, data: bytes, header: str | None,
                options: ReadOptions) -> SourceDocument:
     if data.lstrip()[:5] == b"%PDF-" or (header or "").startswith("application/pdf"):

@@ -12,6 +12,7 @@ from jikenbo.cases import Constraints, LinkItem, link_item
 from jikenbo.errors import JikenboError
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
+from jikenbo.store import search as search_index
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 
 _RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
@@ -33,6 +34,7 @@ class SQLiteStore:
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA busy_timeout=10000")
             self._migrate()
+            self._index_unsearchable()
         except sqlite3.DatabaseError as error:
             raise JikenboError(f"{path}: not a usable SQLite database ({error}); "
                                "give another --db path") from None
@@ -60,6 +62,21 @@ class SQLiteStore:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+
+    def _index_unsearchable(self) -> None:
+        """Index releases stored before search existed (one transaction)."""
+        rows = self.db.execute("SELECT rowid, heading, text FROM releases "
+                               "WHERE searchable = 0").fetchall()
+        if not rows:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for row in rows:
+                search_index.index_release(self.db, row[0], row[1], row[2])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def migrations(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT name FROM schema_migrations ORDER BY version")]
@@ -110,9 +127,11 @@ class SQLiteStore:
         columns = ", ".join(("id", "source_id", "start_offset", "end_offset", "heading", "text",
                              *_RELEASE_COLUMNS, "evidence", "link_item", "ingested_at"))
         marks = ", ".join("?" * (9 + len(_RELEASE_COLUMNS)))
-        self.db.execute(f"INSERT INTO releases ({columns}) VALUES ({marks})",
-                        (release.id, source_id, release.start, release.end, record["heading"],
-                         release.text, *values, evidence, features, _now()))
+        cursor = self.db.execute(
+            f"INSERT INTO releases ({columns}) VALUES ({marks})",
+            (release.id, source_id, release.start, release.end, record["heading"],
+             release.text, *values, evidence, features, _now()))
+        search_index.index_release(self.db, cursor.lastrowid, record["heading"], release.text)
         self.db.executemany("INSERT INTO release_categories VALUES (?, ?)",
                             [(release.id, item) for item in record["categories"]])
         self.db.executemany("INSERT INTO release_data_types VALUES (?, ?)",
@@ -239,6 +258,26 @@ class SQLiteStore:
             "MAX(r.affected_count) AS affected FROM case_members m "
             f"JOIN releases r ON r.id = m.release_id {where} GROUP BY m.number "
             "ORDER BY m.number", ((f"{year}-%",) if year else ())).fetchall()
+
+    def search(self, query: search_index.Query,
+               facets=search_index.FACETS) -> search_index.Result:
+        return search_index.search(self.db, query, facets)
+
+    def releases_by_id(self, ids: Sequence[str]) -> list[StoredRelease]:
+        """The releases with these ids, in the order given."""
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        found = {row["id"]: _stored(row) for row in
+                 self.db.execute(f"{self._SELECT} WHERE r.id IN ({marks})", list(ids))}
+        return [found[i] for i in ids if i in found]
+
+    def case_numbers_of(self, ids: Sequence[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        return dict(self.db.execute(f"SELECT release_id, number FROM case_members "
+                                    f"WHERE release_id IN ({marks})", list(ids)).fetchall())
 
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         """A read-only query, for statistics and tests."""

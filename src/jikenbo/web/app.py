@@ -1,0 +1,311 @@
+"""The web casebook: server-rendered Japanese pages, a JSON API with OpenAPI, Atom feeds.
+
+Read-only unless a write token is configured: only then does `POST /api/ingest` exist, and it
+refuses requests without the token. Requests and queries are size-limited; every page sends a
+Content-Security-Policy that allows nothing but this server's own files.
+"""
+from __future__ import annotations
+
+import hmac
+import threading
+from collections import defaultdict
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jikenbo import __version__, pipeline, sources
+from jikenbo.cases import curate
+from jikenbo.errors import JikenboError
+from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
+from jikenbo.store import open_store
+from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, parse
+from jikenbo.web import feeds, views
+
+MAX_BODY = 2_000_000
+_HERE = Path(str(resources.files("jikenbo.web")))
+_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class _Stores(threading.local):
+    """One SQLite connection per server thread."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self.store = None
+
+    def get(self):
+        if self.store is None:
+            self.store = open_store(self.location)
+        return self.store
+
+
+def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
+    open_store(location).close()  # create and migrate once, before serving
+    stores = _Stores(location)
+    app = FastAPI(title="jikenbo 事件簿 API", version=__version__, docs_url=None,
+                  redoc_url=None, openapi_url="/api/openapi.json",
+                  description="Japanese security-incident releases, linked into cases.")
+    templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates.env.globals.update(label=views.label, qs=views.query_string, LABELS=views.LABELS, FACETS=FACETS,
+                                 CATEGORIES=CATEGORIES, version=__version__, MAX_QUERY=MAX_QUERY)
+    templates.env.filters["number"] = lambda n: "-" if n is None else f"{n:,}"
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def limits_and_headers(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and (not length.isdigit() or int(length) > max_body):
+            return JSONResponse({"detail": f"request body over {max_body} bytes"}, 413)
+        if len(request.url.query) > 2048:
+            return JSONResponse({"detail": "query string too long"}, 414)
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = _CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def store():
+        return stores.get()
+
+    def page(request: Request, template: str, status_code: int = 200,
+             **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+    def rows(ids: list[str]) -> list[dict]:
+        found = store().releases_by_id(ids)
+        numbers = store().case_numbers_of(ids)
+        return [_row(release, numbers.get(release.id)) for release in found]
+
+    def query_of(request: Request) -> Query:
+        try:
+            return parse(dict(request.query_params))
+        except QueryError as error:
+            raise HTTPException(400, str(error)) from None
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        if request.url.path.startswith(("/api/", "/feeds/")):
+            return JSONResponse({"detail": error.detail}, error.status_code)
+        return page(request, "error.html", error.status_code, status=error.status_code,
+                    message=error.detail)
+
+    # -- pages --------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def latest(request: Request):
+        query = query_of(request)
+        result = store().search(query, facets=())
+        return page(request, "latest.html", result=result, releases=rows(result.ids),
+                    counts=store().counts(), params=dict(request.query_params))
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request):
+        query = query_of(request)
+        result = store().search(query)
+        return page(request, "search.html", result=result, releases=rows(result.ids),
+                    params=_params(query))
+
+    @app.get("/releases/{release_id}", response_class=HTMLResponse, include_in_schema=False)
+    def release_page(request: Request, release_id: str):
+        release = _release(store(), release_id)
+        number = store().case_numbers_of([release.id]).get(release.id)
+        return page(request, "release.html", release=release, row=_row(release, number),
+                    text=views.highlight(release.text, release.start, release.record.evidence),
+                    evidence=release.record.evidence, source_url=views.safe_url(
+                        release.source_locator), archive=store().source_data(release.source_id)[2])
+
+    @app.get("/cases", response_class=HTMLResponse, include_in_schema=False)
+    def cases_page(request: Request):
+        year = request.query_params.get("year")
+        if year and not (year.isdigit() and len(year) == 4):
+            raise HTTPException(400, "year must be four digits")
+        return page(request, "cases.html", cases=store().case_list(year), year=year)
+
+    @app.get("/cases/{number}", response_class=HTMLResponse, include_in_schema=False)
+    def case_page(request: Request, number: str):
+        case = _case(store(), number)
+        return page(request, "case.html", case=case,
+                    releases={r["id"]: r for r in rows([r.release_id for r in case.reports])})
+
+    @app.get("/categories/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def category_page(request: Request, name: str):
+        if name not in CATEGORIES:
+            raise HTTPException(404, f"分類 {name} はありません")
+        query = query_of(request).with_(category=name)
+        result = store().search(query, facets=("year", "leak"))
+        return page(request, "category.html", name=name, result=result,
+                    releases=rows(result.ids), params=_params(query))
+
+    @app.get("/organizations/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def organization_page(request: Request, name: str):
+        query = query_of(request).with_(organization=name)
+        result = store().search(query, facets=("category",))
+        if not result.total:
+            raise HTTPException(404, f"組織 {name} の公表はありません")
+        return page(request, "organization.html", name=name, result=result,
+                    releases=rows(result.ids), params=_params(query))
+
+    @app.get("/stats", response_class=HTMLResponse, include_in_schema=False)
+    def stats_page(request: Request):
+        found = _statistics(store())
+        months = sorted({m for series in found["by_month"].values() for m in series})
+        return page(request, "stats.html", stats=found,
+                    month_chart=views.stacked_bars(months, found["by_month"]),
+                    leak_chart=views.horizontal_bars(found["leak"], "leak"))
+
+    # -- JSON API -----------------------------------------------------------------------
+    @app.get("/api/releases", tags=["releases"], summary="Releases, filtered as in search")
+    def api_releases(request: Request, q: str = "", category: str | None = None,
+                     data_type: str | None = None, leak: str | None = None,
+                     supply_chain: bool | None = None, year: str | None = None,
+                     month: str | None = None, sort: str = "date", page: int = 1,
+                     per_page: int = 20) -> dict:
+        query = query_of(request)
+        result = store().search(query, facets=())
+        return {"total": result.total, "page": query.page, "pages": result.pages,
+                "items": rows(result.ids)}
+
+    @app.get("/api/search", tags=["releases"], summary="Full-text search with facet counts")
+    def api_search(request: Request, q: str = "", category: str | None = None,
+                   data_type: str | None = None, leak: str | None = None,
+                   supply_chain: bool | None = None, year: str | None = None,
+                   month: str | None = None, sort: str = "date", page: int = 1,
+                   per_page: int = 20) -> dict:
+        query = query_of(request)
+        result = store().search(query)
+        return {"total": result.total, "page": query.page, "pages": result.pages,
+                "items": rows(result.ids),
+                "facets": {name: dict(values) for name, values in result.facets.items()}}
+
+    @app.get("/api/releases/{release_id}", tags=["releases"], summary="One release")
+    def api_release(release_id: str) -> dict:
+        release = _release(store(), release_id)
+        number = store().case_numbers_of([release.id]).get(release.id)
+        return {**_row(release, number),
+                "evidence": release.record.to_dict(with_evidence=True)["evidence"],
+                "text": release.text}
+
+    @app.get("/api/cases/{number}", tags=["cases"], summary="One case record")
+    def api_case(number: str) -> dict:
+        return asdict(_case(store(), number))
+
+    @app.get("/api/stats", tags=["statistics"], summary="Casebook statistics")
+    def api_stats() -> dict:
+        return _statistics(store())
+
+    # -- feeds --------------------------------------------------------------------------
+    @app.get("/feeds/releases.atom", tags=["feeds"], summary="Atom feed of new releases")
+    def feed_all(request: Request) -> Response:
+        result = store().search(Query(per_page=50), facets=())
+        return Response(feeds.atom(str(request.base_url), "jikenbo 事件簿: 新着",
+                                   "feeds/releases.atom", rows(result.ids)),
+                        media_type="application/atom+xml; charset=utf-8")
+
+    @app.get("/feeds/categories/{name}.atom", tags=["feeds"], summary="Atom feed of a category")
+    def feed_category(request: Request, name: str) -> Response:
+        if name not in CATEGORIES:
+            raise HTTPException(404, f"unknown category {name!r}")
+        result = store().search(Query(category=name, per_page=50), facets=())
+        return Response(feeds.atom(str(request.base_url),
+                                   f"jikenbo 事件簿: {views.label('category', name)}",
+                                   f"feeds/categories/{name}.atom", rows(result.ids)),
+                        media_type="application/atom+xml; charset=utf-8")
+
+    # -- writing, only with a token -----------------------------------------------------
+    if token:
+        @app.post("/api/ingest", tags=["ingest"],
+                  summary="Store a release sent as the request body (needs the write token)")
+        async def api_ingest(request: Request, source: str = "posted") -> dict:
+            offered = request.headers.get("authorization", "")
+            if not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
+                raise HTTPException(401, "a valid 'Authorization: Bearer TOKEN' is required")
+            body = bytearray()
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > max_body:
+                    raise HTTPException(413, f"request body over {max_body} bytes")
+            try:
+                document = sources.from_bytes(f"posted:{source}", bytes(body),
+                                              request.headers.get("content-type"))
+                extracted = pipeline.extract_source(document)
+            except JikenboError as error:
+                raise HTTPException(422, str(error)) from None
+            new, unchanged = pipeline.store_extracted(store(), extracted)
+            linked = curate.relink(store())
+            return {"posts": len(extracted.posts), "new": new, "unchanged": unchanged,
+                    "cases": linked.line()}
+
+    return app
+
+
+def _params(query: Query) -> dict[str, Any]:
+    return {"q": query.q, "category": query.category, "data_type": query.data_type,
+            "leak": query.leak,
+            "supply_chain": None if query.supply_chain is None else str(query.supply_chain).lower(),
+            "year": query.year, "month": query.month, "sort": query.sort}
+
+
+def _row(release, number: str | None) -> dict:
+    record = release.record
+    return {"id": release.id, "case": number, **record.to_dict(),
+            "casebook_heading": views.casebook_heading(number or record.case_id,
+                                                       record.organization, record.title,
+                                                       record.published)}
+
+
+def _release(store, release_id: str):
+    if len(release_id) < 6 or not all(c in "0123456789abcdef" for c in release_id.lower()):
+        raise HTTPException(404, "release ids are hexadecimal, at least 6 characters")
+    try:
+        found = store.release(release_id)
+    except JikenboError as error:
+        raise HTTPException(400, str(error)) from None
+    if found is None:
+        raise HTTPException(404, f"release {release_id} not found")
+    return found
+
+
+def _case(store, number: str):
+    try:
+        return curate.summary(store, number)
+    except JikenboError:
+        raise HTTPException(404, f"case {number} not found") from None
+
+
+def _statistics(store) -> dict:
+    by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for month, category, count in store.execute(
+            "SELECT substr(r.published, 1, 7), c.category, COUNT(*) FROM releases r "
+            "JOIN release_categories c ON c.release_id = r.id "
+            "WHERE r.is_incident AND r.published IS NOT NULL GROUP BY 1, 2"):
+        by_month[category][month] = count
+    ranking: dict[str, list[dict]] = defaultdict(list)
+    for row in store.execute(
+            "SELECT substr(MIN(r.published), 1, 4) AS year, m.number, MAX(r.affected_count) AS "
+            "affected, GROUP_CONCAT(DISTINCT r.organization) AS organizations, "
+            "MIN(r.heading) AS heading FROM case_members m JOIN releases r ON r.id = m.release_id "
+            "WHERE r.affected_count IS NOT NULL AND r.published IS NOT NULL "
+            "GROUP BY m.number ORDER BY year DESC, affected DESC"):
+        if len(ranking[row["year"]]) < 10:
+            ranking[row["year"]].append(dict(row))
+    supply = [dict(row) for row in store.execute(
+        "SELECT m.number, COUNT(*) AS releases, MIN(r.published) AS first, "
+        "GROUP_CONCAT(DISTINCT r.organization) AS organizations FROM case_members m "
+        "JOIN releases r ON r.id = m.release_id GROUP BY m.number "
+        "HAVING MAX(r.supply_chain) = 1 ORDER BY releases DESC, first DESC LIMIT 50")]
+    leak = [(row[0], row[1]) for row in store.execute(
+        "SELECT leak_status, COUNT(*) FROM releases WHERE is_incident GROUP BY 1 "
+        "ORDER BY 2 DESC")]
+    return {"counts": store.counts(),
+            "by_month": {category: dict(months) for category, months in by_month.items()},
+            "ranking": dict(ranking), "supply_chain_cases": supply, "leak": leak,
+            "categories": list(CATEGORIES), "data_types": list(DATA_TYPES),
+            "leak_statuses": list(LEAK_STATUSES)}

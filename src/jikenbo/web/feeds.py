@@ -1,0 +1,68 @@
+"""Atom feeds carrying the structured fields (namespace `jikenbo`), built with ElementTree so
+that every value is escaped by the serializer."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+from jikenbo.web.views import label
+
+ATOM = "http://www.w3.org/2005/Atom"
+NS = "https://jikenbo.invalid/ns/record/1"
+ET.register_namespace("", ATOM)
+ET.register_namespace("jikenbo", NS)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, ns: str = ATOM,
+         **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ns}}}{tag}", attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom(base_url: str, title: str, path: str, rows: Sequence[dict]) -> bytes:
+    base = base_url.rstrip("/") + "/"
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _sub(feed, "title", title)
+    _sub(feed, "id", base + path)
+    _sub(feed, "link", rel="self", href=base + path)
+    _sub(feed, "link", rel="alternate", href=base)
+    updated = max((row["published"] for row in rows if row["published"]), default=None)
+    _sub(feed, "updated", _timestamp(updated))
+    _sub(feed, "generator", "jikenbo")
+    for row in rows:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"urn:jikenbo:release:{row['id']}")
+        _sub(entry, "title", row["casebook_heading"])
+        _sub(entry, "link", rel="alternate", href=f"{base}releases/{row['id']}")
+        _sub(entry, "updated", _timestamp(row["published"]))
+        if row["published"]:
+            _sub(entry, "published", _timestamp(row["published"]))
+        author = _sub(entry, "author")
+        _sub(author, "name", row["organization"] or "不明")
+        for category in row["categories"]:
+            _sub(entry, "category", term=category, label=label("category", category))
+        summary = (f"{row['organization'] or ''} {row['title']} — 影響件数 "
+                   f"{row['affected_count'] if row['affected_count'] is not None else '不明'}、"
+                   f"{label('leak', row['leak_status'])}")
+        _sub(entry, "summary", summary)
+        fields = _sub(entry, "record", ns=NS)
+        for name in ("case", "case_id", "organization", "published", "affected_count",
+                     "leak_status", "supply_chain"):
+            value = row.get(name)
+            if value is not None:
+                _sub(fields, name, str(value).lower() if isinstance(value, bool) else str(value),
+                     ns=NS)
+        for name in ("vendors", "data_types", "earlier_releases"):
+            for value in row.get(name) or ():
+                _sub(fields, name.rstrip("s") if name != "data_types" else "data_type", value,
+                     ns=NS)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _timestamp(day: str | None) -> str:
+    if day:
+        return f"{day}T00:00:00+09:00"
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
