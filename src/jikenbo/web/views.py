@@ -94,7 +94,7 @@ def stacked_bars(months: Sequence[str], series: dict[str, dict[str, int]], heigh
                      f'transform="rotate(45 {x} {height + 14})">{escape(month)}</text>')
     parts.append("</svg>")
     legend = "".join(
-        f'<li><span class="swatch" style="background:{PALETTE[i % len(PALETTE)]}"></span>'
+        f'<li><span class="swatch c{i % len(PALETTE)}"></span>'
         f'{escape(label("category", name))}</li>' for i, name in enumerate(names))
     return Markup("".join(parts) + f'<ul class="legend">{legend}</ul>')
 
