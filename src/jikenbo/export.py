@@ -17,26 +17,28 @@ _NAMESPACE = uuid.UUID("5b0e7c43-2b4e-4d8c-9a57-6a3c1f0e2d11")
 _LIST_FIELDS = ("earlier_releases", "categories", "vendors", "data_types")
 
 
-def _row(release: StoredRelease) -> dict:
-    return {"id": release.id, **release.record.to_dict()}
+def _row(release: StoredRelease, cases: dict[str, str]) -> dict:
+    return {"id": release.id, **release.record.to_dict(), "case": cases.get(release.id)}
 
 
 def export_jsonl(store: Store, handle: TextIO) -> int:
     count = 0
+    cases = store.case_numbers()
     for release in store.releases():
-        handle.write(json.dumps(_row(release), ensure_ascii=False) + "\n")
+        handle.write(json.dumps(_row(release, cases), ensure_ascii=False) + "\n")
         count += 1
     return count
 
 
 def export_csv(store: Store, handle: TextIO) -> int:
     """One row per release; list fields joined with `;`."""
-    columns = ["id", *RECORD_FIELDS, "heading", "source"]
+    columns = ["id", *RECORD_FIELDS, "heading", "source", "case"]
     writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
+    cases = store.case_numbers()
     for release in store.releases():
-        row = _row(release)
+        row = _row(release, cases)
         for name in _LIST_FIELDS:
             row[name] = ";".join(row[name])
         writer.writerow(row)
@@ -49,6 +51,7 @@ def export_stix(store: Store, handle: TextIO) -> int:
     objects: list[dict] = []
     identities: dict[str, str] = {}
     count = 0
+    cases = store.case_numbers()
     for release in store.releases():
         record = release.record
         timestamp = f"{record.published or '1970-01-01'}T00:00:00.000Z"
@@ -62,6 +65,7 @@ def export_stix(store: Store, handle: TextIO) -> int:
                                       "description": release.source_locator}],
             **{f"x_jikenbo_{name}": value for name, value in record.to_dict().items()
                if name in RECORD_FIELDS},
+            "x_jikenbo_case": cases.get(release.id),
         })
         if record.organization:
             identity_id = identities.get(record.organization)

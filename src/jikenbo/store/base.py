@@ -64,4 +64,36 @@ class Store(Protocol):
     def counts(self) -> dict[str, int]:
         """Numbers of sources, releases, incident releases and cases."""
 
+    # cases
+    def link_items(self) -> list:
+        """The linker's features of every release (cases.LinkItem)."""
+
+    def case_numbers(self) -> dict[str, str]:
+        """Release id → case number, for every linked release."""
+
+    def replace_case_numbers(self, numbers: dict[str, str]) -> int:
+        """Store a linking run's numbers atomically; returns how many releases moved."""
+
+    def corrections(self) -> tuple:
+        """The curator's corrections: (cases.Constraints, release id → pinned number)."""
+
+    def add_corrections(self, rows: Sequence[tuple[str, str, str]], note: str = "",
+                        drop: Sequence[tuple[str, str, str]] = (),
+                        aliases: Sequence[tuple[str, str]] = ()) -> None:
+        """Add (kind, a, b) corrections, drop those they overrule, record number aliases."""
+
+    def resolve_case(self, number: str) -> str:
+        """A case number as it is now, following renumbering and merges."""
+
+    def case_releases(self, number: str) -> list[StoredRelease]:
+        """The releases of a case, oldest first."""
+
+    # search and pages
+    def search(self, query, facets=()):
+        """Releases matching a store.search.Query, with facet counts."""
+
+    def releases_by_id(self, ids: Sequence[str]) -> list[StoredRelease]: ...
+
+    def case_numbers_of(self, ids: Sequence[str]) -> dict[str, str]: ...
+
     def close(self) -> None: ...
