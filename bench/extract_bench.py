@@ -40,14 +40,14 @@ SHARED = Path(os.environ.get("JIKENBO_SHARED") or ROOT / "tests" / "shared")
 _COUNT = re.compile(r"(?<![0-9])[0-9][0-9,]*(?=\s*(?:件|人|名))")
 
 
-def real_releases() -> list[tuple[str, str]]:
-    """(issuer, text) of every real post the project carries."""
+def real_releases() -> list[tuple[str, tuple[str, ...], str]]:
+    """(issuer, vendors, text) of every real post the project carries."""
     out = []
     pages = sorted(SAMPLE.glob("*.txt")) + sorted((SHARED / "corpus" / "unnumbered").glob("*.txt"))
     for page in pages:
         document = load(str(page), ReadOptions())
         for post, record in zip(split_posts(document.text), _records(document)):
-            out.append((record.organization or "", post.text))
+            out.append((record.organization or "", record.vendors, post.text))
     return out
 
 
@@ -56,14 +56,32 @@ def _records(document):
     return extract_source(document).records
 
 
-def synthetic(releases: list[tuple[str, str]], count: int, seed: int) -> list[str]:
+_CASE_NUMBER = re.compile(r"(セキュリティ事件簿#)(\d{4})-(\d+)")
+_YEAR = re.compile(r"(?<![0-9])20(1[0-9]|2[0-9])(?=\s*[年/.])")
+_LEGAL = re.compile(r"株式会社|有限会社|\(株\)")
+
+
+def synthetic(releases: list[tuple[str, tuple[str, ...], str]], count: int,
+              seed: int) -> list[str]:
+    """Re-sampled releases: another issuer, contractors from a pool, years moved back 0–6,
+    counts redrawn, paragraphs rotated and a casebook number of its own."""
     rng = random.Random(seed)
-    issuers = sorted({issuer for issuer, _ in releases if len(issuer) >= 2})
+    issuers = sorted({issuer for issuer, _, _ in releases if len(issuer) >= 2})
     out = []
-    for _ in range(count):
-        issuer, text = rng.choice(releases)
+    for serial in range(count):
+        issuer, vendors, text = rng.choice(releases)
         if issuer:
             text = text.replace(issuer, rng.choice(issuers))
+        for vendor in vendors:
+            tag = str(rng.randrange(max(1, count // 50)))
+            legal = _LEGAL.search(vendor)
+            renamed = (vendor[:legal.start()] + tag + vendor[legal.start():]
+                       if legal and legal.start() > 0 else vendor + tag)
+            text = text.replace(vendor, renamed)
+        back = rng.randrange(7)
+        text = _YEAR.sub(lambda m: str(int(m.group(0)) - back), text)
+        text = _CASE_NUMBER.sub(lambda m: f"{m.group(1)}{int(m.group(2)) - back}-"
+                                          f"{100000 + serial}", text)
         text = _COUNT.sub(lambda m: f"{rng.randint(1, 10 ** min(len(m.group(0)), 6)):,}", text)
         head, _, body = text.partition("\n")
         paragraphs = body.split("\n\n")

@@ -7,8 +7,8 @@
    link).
 2. Starts `jikenbo serve` on 127.0.0.1 in its own process.
 3. A bounded load generator (a fixed number of concurrent clients, each waiting for its answer
-   before the next request) sends a reproducible mix of searches (1-, 2- and 3+-character
-   terms, with and without facets and sorting) and pages (latest, release, case, category),
+   before the next request) sends a reproducible mix of searches (popular terms and 1–4
+   character pieces of random titles, with and without facets and sorting) and pages (latest, release, case, category),
    and prints p50/p95/p99 per kind with the machine's figures. The baseline in the same run is
    the cheapest request the server answers (the static stylesheet), so the ratios show what
    the casebook's own work costs on top of HTTP.
@@ -86,10 +86,20 @@ def requests_mix(db: Path, count: int, seed: int) -> list[tuple[str, str, dict]]
             "SELECT id FROM releases WHERE is_incident ORDER BY id LIMIT 5000")]
         cases = [row[0] for row in connection.execute(
             "SELECT DISTINCT number FROM case_members ORDER BY number LIMIT 5000")]
+        titles = [row[0] for row in connection.execute(
+            "SELECT title FROM releases WHERE is_incident ORDER BY id LIMIT 5000")]
     out = []
     for _ in range(count):
         if rng.random() < 0.5:
-            params = {"q": rng.choice(TERMS), **rng.choice(FACETS)}
+            # Half the terms are popular ones, half are cut from a random title (1–4
+            # characters), so many searches meet a term no earlier search asked for.
+            term = rng.choice(TERMS)
+            if rng.random() < 0.5:
+                title = rng.choice(titles).replace(" ", "")
+                size = rng.randint(1, 4)
+                start = rng.randrange(max(1, len(title) - size))
+                term = title[start:start + size] or term
+            params = {"q": term, **rng.choice(FACETS)}
             if rng.random() < 0.2:
                 params["page"] = str(rng.randint(2, 5))
             out.append(("search", "/search", params))

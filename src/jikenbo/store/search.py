@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -115,76 +116,138 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _conditions(query: Query) -> tuple[list[str], list[object]]:
-    where, args = ["r.is_incident = 1"], []
-    for term in query.terms():
+class FacetIndex:
+    """Every incident release as a bit position (newest first), and a bit mask per facet value.
+
+    A search is then a few `&` of Python integers and a `bit_count()` per facet value, so its
+    cost hardly depends on how many releases match. Built once per database version (the
+    highest release rowid: stored records never change) and shared by all threads.
+    """
+
+    def __init__(self, db: sqlite3.Connection, version: int) -> None:
+        self.version = version
+        rows = db.execute("SELECT rowid, id, published, leak_status, supply_chain, affected_count "
+                          "FROM releases WHERE is_incident = 1 "
+                          "ORDER BY published IS NULL, published DESC, rowid DESC").fetchall()
+        self.size = len(rows)
+        self.ids = [row[1] for row in rows]
+        self.position = {row[0]: index for index, row in enumerate(rows)}
+        values: dict[tuple[str, str], list[int]] = {}
+        for index, (_, _, published, leak, chain, _) in enumerate(rows):
+            values.setdefault(("leak", leak), []).append(index)
+            values.setdefault(("supply_chain", "true" if chain else "false"), []).append(index)
+            if published:
+                values.setdefault(("year", published[:4]), []).append(index)
+                values.setdefault(("month", published[5:7]), []).append(index)
+        by_id = {row[1]: index for index, row in enumerate(rows)}
+        for facet, table, column in (("category", "release_categories", "category"),
+                                     ("data_type", "release_data_types", "data_type")):
+            for release_id, value in db.execute(f"SELECT release_id, {column} FROM {table}"):
+                if release_id in by_id:
+                    values.setdefault((facet, value), []).append(by_id[release_id])
+        self.masks = {key: self.mask(positions) for key, positions in values.items()}
+        self.all = (1 << self.size) - 1
+        self.by_affected = [index for index, row in sorted(
+            enumerate(rows), key=lambda item: (item[1][5] is None, -(item[1][5] or 0), item[0]))]
+        self._terms: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def mask(self, positions: Iterable[int]) -> int:
+        bits = bytearray((self.size + 7) // 8)
+        for position in positions:
+            bits[position >> 3] |= 1 << (position & 7)
+        return int.from_bytes(bits, "little")
+
+    def term(self, db: sqlite3.Connection, term: str) -> int:
+        """The releases containing a term (recently asked terms are kept)."""
+        with self._lock:
+            found = self._terms.get(term)
+        if found is not None:
+            return found
         if len(term) >= 3:
-            where.append("r.rowid IN (SELECT rowid FROM release_fts WHERE release_fts MATCH ?)")
-            args.append(_phrase(term))
+            sql, argument = "SELECT rowid FROM release_fts WHERE release_fts MATCH ?", _phrase(term)
         elif term.isalnum():
-            where.append("r.rowid IN (SELECT rowid FROM release_grams WHERE release_grams MATCH ?)")
-            args.append(_phrase(term))
+            sql, argument = "SELECT rowid FROM release_grams WHERE release_grams MATCH ?", _phrase(term)
         else:  # a short term with punctuation in it: look in headings
-            where.append("instr(lower(r.heading), ?) > 0")
-            args.append(term)
-    if query.category:
-        where.append("r.id IN (SELECT release_id FROM release_categories WHERE category = ?)")
-        args.append(query.category)
-    if query.data_type:
-        where.append("r.id IN (SELECT release_id FROM release_data_types WHERE data_type = ?)")
-        args.append(query.data_type)
-    if query.leak:
-        where.append("r.leak_status = ?")
-        args.append(query.leak)
-    if query.supply_chain is not None:
-        where.append("r.supply_chain = ?")
-        args.append(int(query.supply_chain))
-    if query.year:
-        start = f"{query.year}-{query.month or '01'}-01"
-        end = (f"{query.year}-{int(query.month) + 1:02d}-01" if query.month and query.month != "12"
-               else f"{int(query.year) + 1}-01-01")
-        where.append("r.published >= ? AND r.published < ?")
-        args.extend((start, end))
-    elif query.month:
-        where.append("substr(r.published, 6, 2) = ?")
-        args.append(query.month)
+            sql, argument = "SELECT rowid FROM releases WHERE instr(lower(heading), ?) > 0", term
+        position = self.position
+        found = self.mask(position[row[0]] for row in db.execute(sql, (argument,))
+                          if row[0] in position)
+        with self._lock:
+            if len(self._terms) >= 512:
+                self._terms.pop(next(iter(self._terms)))
+            self._terms[term] = found
+        return found
+
+    def rows(self, db: sqlite3.Connection, sql: str, argument: str) -> int:
+        position = self.position
+        return self.mask(position[row[0]] for row in db.execute(sql, (argument,))
+                         if row[0] in position)
+
+    def pick(self, matched: int, sort: str, skip: int, take: int) -> list[str]:
+        """Release ids of the `take` matches after `skip`, newest or most affected first."""
+        bits = matched.to_bytes((self.size + 7) // 8 or 1, "little")
+        out: list[int] = []
+        wanted = skip + take
+        if sort == "affected":
+            for position in self.by_affected:
+                if bits[position >> 3] >> (position & 7) & 1:
+                    out.append(position)
+                    if len(out) >= wanted:
+                        break
+        else:
+            for offset, byte in enumerate(bits):
+                if byte:
+                    for bit in range(8):
+                        if byte >> bit & 1:
+                            out.append(offset * 8 + bit)
+                    if len(out) >= wanted:
+                        break
+        return [self.ids[position] for position in out[skip:wanted]]
+
+
+_INDEXES: dict[str, FacetIndex] = {}
+_BUILDING = threading.Lock()
+
+
+def facet_index(db: sqlite3.Connection, key: str) -> FacetIndex:
+    version = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM releases").fetchone()[0]
+    index = _INDEXES.get(key)
+    if index is None or index.version != version:
+        with _BUILDING:
+            index = _INDEXES.get(key)
+            if index is None or index.version != version:
+                index = FacetIndex(db, version)
+                _INDEXES[key] = index
+    return index
+
+
+def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS,
+           key: str = "") -> Result:
+    index = facet_index(db, key)
+    matched = index.all
+    for term in query.terms():
+        matched &= index.term(db, term)
+    chain = None if query.supply_chain is None else str(query.supply_chain).lower()
+    for facet, value in (("category", query.category), ("data_type", query.data_type),
+                         ("leak", query.leak), ("supply_chain", chain), ("year", query.year),
+                         ("month", query.month)):
+        if value is not None:
+            matched &= index.masks.get((facet, value), 0)
     if query.organization:
-        where.append("r.organization = ?")
-        args.append(query.organization)
+        matched &= index.rows(db, "SELECT rowid FROM releases WHERE organization = ?",
+                              query.organization)
     if query.case:
-        where.append("r.id IN (SELECT release_id FROM case_members WHERE number = ?)")
-        args.append(query.case)
-    return where, args
-
-
-_FACET_SQL = {
-    "category": "SELECT c.category, COUNT(*) FROM m JOIN release_categories c "
-                "ON c.release_id = m.id GROUP BY 1",
-    "data_type": "SELECT d.data_type, COUNT(*) FROM m JOIN release_data_types d "
-                 "ON d.release_id = m.id GROUP BY 1",
-    "leak": "SELECT leak_status, COUNT(*) FROM m GROUP BY 1",
-    "supply_chain": "SELECT CASE supply_chain WHEN 1 THEN 'true' ELSE 'false' END, COUNT(*) "
-                    "FROM m GROUP BY 1",
-    "year": "SELECT substr(published, 1, 4), COUNT(*) FROM m WHERE published IS NOT NULL "
-            "GROUP BY 1 ORDER BY 1 DESC",
-    "month": "SELECT substr(published, 6, 2), COUNT(*) FROM m WHERE published IS NOT NULL "
-             "GROUP BY 1 ORDER BY 1",
-}
-
-
-def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS) -> Result:
-    where, args = _conditions(query)
-    matched = (f"SELECT r.id, r.published, r.leak_status, r.supply_chain, r.affected_count "
-               f"FROM releases r WHERE {' AND '.join(where)}")
-    order = ("r.affected_count IS NULL, r.affected_count DESC, r.published DESC"
-             if query.sort == "affected" else "r.published IS NULL, r.published DESC, r.rowid DESC")
-    rows = db.execute(f"SELECT r.id FROM releases r WHERE {' AND '.join(where)} ORDER BY {order} "
-                      "LIMIT ? OFFSET ?",
-                      (*args, query.per_page, (query.page - 1) * query.per_page)).fetchall()
-    total = db.execute(f"SELECT COUNT(*) FROM releases r WHERE {' AND '.join(where)}",
-                       args).fetchone()[0]
-    counts = {}
+        matched &= index.rows(db, "SELECT r.rowid FROM case_members m JOIN releases r "
+                                  "ON r.id = m.release_id WHERE m.number = ?", query.case)
+    counts: dict[str, list[tuple[str, int]]] = {}
     for name in facets:
-        found = db.execute(f"WITH m AS ({matched}) {_FACET_SQL[name]}", args).fetchall()
-        counts[name] = [(str(value), count) for value, count in found if value is not None]
-    return Result(query, total, [row[0] for row in rows], counts)
+        found = [(value, (matched & mask).bit_count())
+                 for (facet, value), mask in index.masks.items() if facet == name]
+        found = [(value, count) for value, count in found if count]
+        found.sort(key=lambda item: item[0], reverse=name == "year")
+        if name in ("category", "data_type", "leak"):
+            found.sort(key=lambda item: -item[1])
+        counts[name] = found
+    ids = index.pick(matched, query.sort, (query.page - 1) * query.per_page, query.per_page)
+    return Result(query, matched.bit_count(), ids, counts)

@@ -261,7 +261,7 @@ class SQLiteStore:
 
     def search(self, query: search_index.Query,
                facets=search_index.FACETS) -> search_index.Result:
-        return search_index.search(self.db, query, facets)
+        return search_index.search(self.db, query, facets, key=self.path)
 
     def releases_by_id(self, ids: Sequence[str]) -> list[StoredRelease]:
         """The releases with these ids, in the order given."""
