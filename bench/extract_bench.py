@@ -92,6 +92,16 @@ def synthetic(releases: list[tuple[str, tuple[str, ...], str]], count: int,
     return out
 
 
+def write_corpus(texts: list[str], folder: str) -> list[str]:
+    """One text file per synthetic release; returns their paths in order."""
+    paths = []
+    for index, text in enumerate(texts):
+        path = Path(folder) / f"{index:06d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -186,11 +196,7 @@ def main() -> None:
     releases = real_releases()
     texts = synthetic(releases, args.posts, args.seed)
     with tempfile.TemporaryDirectory(prefix="jikenbo-bench-") as folder:
-        paths = []
-        for index, text in enumerate(texts):
-            path = Path(folder) / f"{index:06d}.txt"
-            path.write_text(text, encoding="utf-8")
-            paths.append(str(path))
+        paths = write_corpus(texts, folder)
         print(f"corpus: {len(texts):,} releases re-sampled from {len(releases)} real posts "
               f"(seed {args.seed}), {sum(map(len, texts)):,} characters")
         before = peak_mb()

@@ -57,11 +57,7 @@ def build(path: Path, releases: int, seed: int) -> None:
     store = open_store(str(partial))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="jikenbo-web-bench-") as folder:
-        paths = []
-        for index, text in enumerate(texts):
-            file = Path(folder) / f"{index:06d}.txt"
-            file.write_text(text, encoding="utf-8")
-            paths.append(str(file))
+        paths = extract_bench.write_corpus(texts, folder)
         done = 0
 
         def progress(locator: str) -> None:
