@@ -68,3 +68,13 @@ def test_eval_refuses_a_gold_file_that_is_not_gold(tmp_path) -> None:
     result = run_cli("eval", str(bad), str(sample_pages()[0]))
     assert result.returncode == 1
     assert b"needs 'heading'" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_eval_with_cases_scores_the_linking() -> None:
+    files = sorted(map(str, (SHARED / "corpus" / "unnumbered").glob("*.txt")))
+    result = run_cli("eval", "--cases", "--json", str(SHARED / "gold" / "cases.jsonl"), *files)
+    figures = json.loads(result.stdout)
+    assert figures["jikenbo"]["case_pairs_precision"] >= 0.98
+    assert figures["jikenbo"]["case_pairs_recall"] >= 0.95
+    # the baseline puts releases together by organisation name: it misses every contractor case
+    assert figures["baseline"]["case_pairs_recall"] < figures["jikenbo"]["case_pairs_recall"]

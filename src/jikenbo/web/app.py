@@ -29,6 +29,7 @@ from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, parse
 from jikenbo.web import feeds, views
 
 MAX_BODY = 2_000_000
+MAX_TIMELINE = 500  # releases drawn on a case page; the JSON API has them all
 _HERE = Path(str(resources.files("jikenbo.web")))
 _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -132,8 +133,9 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     @app.get("/cases/{number}", response_class=HTMLResponse, include_in_schema=False)
     def case_page(request: Request, number: str):
         case = _case(store(), number)
-        return page(request, "case.html", case=case,
-                    releases={r["id"]: r for r in rows([r.release_id for r in case.reports])})
+        shown = case.reports[:MAX_TIMELINE]
+        return page(request, "case.html", case=case, shown=shown,
+                    releases={r["id"]: r for r in rows([r.release_id for r in shown])})
 
     @app.get("/categories/{name}", response_class=HTMLResponse, include_in_schema=False)
     def category_page(request: Request, name: str):
