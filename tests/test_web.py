@@ -203,3 +203,14 @@ def test_writing_needs_a_configured_token(casebook: str, tmp_path) -> None:
                            headers={"Authorization": "Bearer s3cret"})
         assert again.json()["new"] == 0
         assert get(base, "/api/search", q="白井市").json()["total"] == 1
+
+
+@pytest.mark.parametrize("organization, title, expected", [
+    ("白井市", "市営水道の委託事業者による個人情報の流出の可能性について",
+     "【事件簿#2024-313】白井市 市営水道の委託事業者による個人情報の流出の可能性について 2024/7/23"),
+    ("公立甲賀病院", "公立甲賀病院における個人情報を含む USB メモリの紛失について",
+     "【事件簿#2024-313】公立甲賀病院における個人情報を含む USB メモリの紛失について 2024/7/23"),
+])
+def test_casebook_headings_name_the_organisation_once(organization, title, expected) -> None:
+    from jikenbo.web.views import casebook_heading
+    assert casebook_heading("2024-313", organization, title, "2024-07-23") == expected

@@ -31,7 +31,8 @@ def casebook_heading(number: str | None, organization: str | None, title: str,
     if published:
         year, month, day = published.split("-")
         date = f" {int(year)}/{int(month)}/{int(day)}"
-    return f"{prefix}{organization + ' ' if organization else ''}{title}{date}"
+    named = organization and not title.startswith(organization)
+    return f"{prefix}{organization + ' ' if named else ''}{title}{date}"
 
 
 def safe_url(url: str | None) -> str | None:
