@@ -41,3 +41,15 @@ def test_a_contractor_that_only_helps_the_investigation_is_not_a_supply_chain_in
 def test_a_service_providers_faulty_maintenance_is_a_supply_chain_incident() -> None:
     # サービス提供業者による設定及び動作確認が不十分であった
     assert _record("徳島県 迷惑メール送信事案").supply_chain
+
+
+def test_an_infection_that_was_not_found_is_not_malware() -> None:
+    # ウイルス感染は確認されなかったが、メールファイルデータが消去され …
+    record = _record("滋賀労働局")
+    assert "support_scam" in record.categories and "malware" not in record.categories
+
+
+def test_employees_data_leaking_is_not_an_insider_case() -> None:
+    # 従業員の情報が漏えいした可能性 — the staff are the victims here, not the actors.
+    record = _record("ウエルシア薬局株式会社")
+    assert "insider" not in record.categories and "support_scam" in record.categories
