@@ -1,6 +1,9 @@
 """Field extractors on whole real releases from the unnumbered corpus (no casebook header)."""
 from __future__ import annotations
 
+import pytest
+
+from jikenbo.extract import categories
 from jikenbo.pipeline import extract_source
 from jikenbo.record import Record
 from jikenbo.sources import load
@@ -43,10 +46,15 @@ def test_a_service_providers_faulty_maintenance_is_a_supply_chain_incident() -> 
     assert _record("徳島県 迷惑メール送信事案").supply_chain
 
 
-def test_an_infection_that_was_not_found_is_not_malware() -> None:
-    # ウイルス感染は確認されなかったが、メールファイルデータが消去され …
-    record = _record("滋賀労働局")
-    assert "support_scam" in record.categories and "malware" not in record.categories
+@pytest.mark.parametrize("sentence, malware", [
+    ("・端末及び USB データにウイルス感染はない。", False),
+    ("ウイルス感染は確認されなかったが、メールファイルデータが消去され", False),
+    ("初期化を行った理由を確認したところ、ウイルス感染の可能性が判明した。", True),
+])
+def test_an_infection_found_not_to_have_happened_is_not_malware(sentence: str,
+                                                                 malware: bool) -> None:
+    rules = categories.RULES["malware"]
+    assert (categories.first_cue(rules.cues, rules.negative, sentence) is not None) == malware
 
 
 def test_employees_data_leaking_is_not_an_insider_case() -> None:
