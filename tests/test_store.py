@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from jikenbo import pipeline
+from jikenbo.errors import JikenboError
 from jikenbo.sources import ReadOptions, load
 from jikenbo.store import open_store
 from tests.conftest import sample_pages
@@ -77,3 +78,24 @@ def test_a_failing_source_leaves_nothing_half_written(db: str) -> None:
     with pytest.raises(AttributeError):
         pipeline.store_extracted(store, broken)
     assert store.counts() == {"sources": 0, "releases": 0, "incidents": 0, "cases": 0}
+
+
+def test_counts_follow_writes_from_this_and_other_connections(db: str) -> None:
+    reader = open_store(db)
+    assert reader.counts()["releases"] == 0
+    _ingest(db, str(sample_pages()[0]))  # another connection
+    after_other = reader.counts()["releases"]
+    pipeline.ingest(reader, [str(sample_pages()[1])], ReadOptions())  # this connection
+    assert 0 < after_other < reader.counts()["releases"]
+
+
+def test_a_release_is_found_by_any_unambiguous_id_prefix(db: str) -> None:
+    _ingest(db, str(sample_pages()[0]))
+    store = open_store(db)
+    ids = sorted(row[0] for row in store.execute("SELECT id FROM releases"))
+    assert store.release(ids[0][:12]).id == ids[0]
+    assert store.release(ids[-1].upper()).id == ids[-1]
+    assert store.release("f" * 64) is None
+    shared = next(a[:1] for a, b in zip(ids, ids[1:]) if a[0] == b[0])
+    with pytest.raises(JikenboError, match="ambiguous"):
+        store.release(shared)

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from jikenbo.normalize import nfkc
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 
@@ -120,8 +122,10 @@ class FacetIndex:
     """Every incident release as a bit position (newest first), and a bit mask per facet value.
 
     A search is then a few `&` of Python integers and a `bit_count()` per facet value, so its
-    cost hardly depends on how many releases match. Built once per database version (the
-    highest release rowid: stored records never change) and shared by all threads.
+    cost hardly depends on how many releases match. Turning the rowids a full-text match
+    returns into a mask is done by numpy, as is picking a page by affected count. Built once
+    per database version (the highest release rowid: stored records never change) and shared
+    by all threads.
     """
 
     def __init__(self, db: sqlite3.Connection, version: int) -> None:
@@ -131,7 +135,11 @@ class FacetIndex:
                           "ORDER BY published IS NULL, published DESC, rowid DESC").fetchall()
         self.size = len(rows)
         self.ids = [row[1] for row in rows]
-        self.position = {row[0]: index for index, row in enumerate(rows)}
+        # position of each rowid (-1: not an incident release); one slot past the end for rowids
+        # added after this version was built.
+        self.position = np.full(version + 2, -1, dtype=np.int64)
+        self.position[np.fromiter((row[0] for row in rows), np.int64, self.size)] = np.arange(
+            self.size)
         values: dict[tuple[str, str], list[int]] = {}
         for index, (_, _, published, leak, chain, _) in enumerate(rows):
             values.setdefault(("leak", leak), []).append(index)
@@ -145,18 +153,28 @@ class FacetIndex:
             for release_id, value in db.execute(f"SELECT release_id, {column} FROM {table}"):
                 if release_id in by_id:
                     values.setdefault((facet, value), []).append(by_id[release_id])
-        self.masks = {key: self.mask(positions) for key, positions in values.items()}
+        self.masks = {key: self.mask(np.array(positions, dtype=np.int64))
+                      for key, positions in values.items()}
         self.all = (1 << self.size) - 1
-        self.by_affected = [index for index, row in sorted(
-            enumerate(rows), key=lambda item: (item[1][5] is None, -(item[1][5] or 0), item[0]))]
+        affected = np.array([-1 if row[5] is None else row[5] for row in rows], dtype=np.int64)
+        # most affected first, unknown counts last, newest first among equals (stable sort)
+        self.by_affected = np.argsort(-affected, kind="stable")
         self._terms: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def mask(self, positions: Iterable[int]) -> int:
-        bits = bytearray((self.size + 7) // 8)
-        for position in positions:
-            bits[position >> 3] |= 1 << (position & 7)
-        return int.from_bytes(bits, "little")
+    def mask(self, positions: np.ndarray) -> int:
+        bits = np.zeros(self.size, dtype=bool)
+        bits[positions] = True
+        return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
+
+    def rowids(self, db: sqlite3.Connection, sql: str, argument: str) -> int:
+        """The mask of the incident releases whose rowids `sql` returns as one list."""
+        listed = db.execute(sql, (argument,)).fetchone()[0]
+        if not listed:
+            return 0
+        rowids = np.fromstring(listed, dtype=np.int64, sep=",")
+        positions = self.position[np.minimum(rowids, len(self.position) - 1)]
+        return self.mask(positions[positions >= 0])
 
     def term(self, db: sqlite3.Connection, term: str) -> int:
         """The releases containing a term (recently asked terms are kept)."""
@@ -165,45 +183,30 @@ class FacetIndex:
         if found is not None:
             return found
         if len(term) >= 3:
-            sql, argument = "SELECT rowid FROM release_fts WHERE release_fts MATCH ?", _phrase(term)
+            sql, argument = ("SELECT group_concat(rowid) FROM release_fts WHERE release_fts "
+                             "MATCH ?", _phrase(term))
         elif term.isalnum():
-            sql, argument = "SELECT rowid FROM release_grams WHERE release_grams MATCH ?", _phrase(term)
+            sql, argument = ("SELECT group_concat(rowid) FROM release_grams WHERE release_grams "
+                             "MATCH ?", _phrase(term))
         else:  # a short term with punctuation in it: look in headings
-            sql, argument = "SELECT rowid FROM releases WHERE instr(lower(heading), ?) > 0", term
-        position = self.position
-        found = self.mask(position[row[0]] for row in db.execute(sql, (argument,))
-                          if row[0] in position)
+            sql, argument = ("SELECT group_concat(rowid) FROM releases "
+                             "WHERE instr(lower(heading), ?) > 0", term)
+        found = self.rowids(db, sql, argument)
         with self._lock:
             if len(self._terms) >= 512:
                 self._terms.pop(next(iter(self._terms)))
             self._terms[term] = found
         return found
 
-    def rows(self, db: sqlite3.Connection, sql: str, argument: str) -> int:
-        position = self.position
-        return self.mask(position[row[0]] for row in db.execute(sql, (argument,))
-                         if row[0] in position)
-
     def pick(self, matched: int, sort: str, skip: int, take: int) -> list[str]:
         """Release ids of the `take` matches after `skip`, newest or most affected first."""
-        bits = matched.to_bytes((self.size + 7) // 8 or 1, "little")
-        out: list[int] = []
-        wanted = skip + take
+        packed = np.frombuffer(matched.to_bytes((self.size + 7) // 8 or 1, "little"), np.uint8)
+        bits = np.unpackbits(packed, bitorder="little")[:self.size].astype(bool)
         if sort == "affected":
-            for position in self.by_affected:
-                if bits[position >> 3] >> (position & 7) & 1:
-                    out.append(position)
-                    if len(out) >= wanted:
-                        break
+            order = self.by_affected[bits[self.by_affected]]
         else:
-            for offset, byte in enumerate(bits):
-                if byte:
-                    for bit in range(8):
-                        if byte >> bit & 1:
-                            out.append(offset * 8 + bit)
-                    if len(out) >= wanted:
-                        break
-        return [self.ids[position] for position in out[skip:wanted]]
+            order = np.flatnonzero(bits)
+        return [self.ids[position] for position in order[skip:skip + take].tolist()]
 
 
 _INDEXES: dict[str, FacetIndex] = {}
@@ -235,11 +238,12 @@ def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS,
         if value is not None:
             matched &= index.masks.get((facet, value), 0)
     if query.organization:
-        matched &= index.rows(db, "SELECT rowid FROM releases WHERE organization = ?",
-                              query.organization)
+        matched &= index.rowids(db, "SELECT group_concat(rowid) FROM releases "
+                                    "WHERE organization = ?", query.organization)
     if query.case:
-        matched &= index.rows(db, "SELECT r.rowid FROM case_members m JOIN releases r "
-                                  "ON r.id = m.release_id WHERE m.number = ?", query.case)
+        matched &= index.rowids(db, "SELECT group_concat(r.rowid) FROM case_members m "
+                                    "JOIN releases r ON r.id = m.release_id WHERE m.number = ?",
+                                query.case)
     counts: dict[str, list[tuple[str, int]]] = {}
     for name in facets:
         found = [(value, (matched & mask).bit_count())

@@ -24,6 +24,7 @@ _JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
 class SQLiteStore:
     def __init__(self, path: str) -> None:
         self.path = path
+        self._counts: tuple[tuple[int, int], dict[str, int]] | None = None
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -148,8 +149,10 @@ class SQLiteStore:
             yield _stored(row)
 
     def release(self, id_prefix: str) -> StoredRelease | None:
-        rows = self.db.execute(f"{self._SELECT} WHERE r.id LIKE ? LIMIT 2",
-                               (id_prefix.lower() + "%",)).fetchall()
+        prefix = id_prefix.lower()
+        # a range, not LIKE, so that the primary key index answers it (ids are lowercase hex)
+        rows = self.db.execute(f"{self._SELECT} WHERE r.id >= ? AND r.id < ? LIMIT 2",
+                               (prefix, prefix + "~")).fetchall()
         if len(rows) > 1:
             raise JikenboError(f"release id {id_prefix!r} is ambiguous; give more characters")
         return _stored(rows[0]) if rows else None
@@ -160,6 +163,14 @@ class SQLiteStore:
         return row["locator"], bytes(row["data"]), row["text"]
 
     def counts(self) -> dict[str, int]:
+        """Sources, releases, incidents and cases; recounted only after the database changed
+        (a commit by another connection moves data_version, one by this one total_changes)."""
+        state = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        if self._counts is None or self._counts[0] != state:
+            self._counts = (state, self._count())
+        return dict(self._counts[1])
+
+    def _count(self) -> dict[str, int]:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
         return {
             "sources": one("SELECT COUNT(*) FROM sources"),

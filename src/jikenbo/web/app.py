@@ -7,6 +7,7 @@ Content-Security-Policy that allows nothing but this server's own files.
 from __future__ import annotations
 
 import hmac
+from contextlib import closing
 import threading
 from collections import defaultdict
 from dataclasses import asdict
@@ -49,12 +50,14 @@ class _Stores(threading.local):
 
 
 def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
-    open_store(location).close()  # create and migrate once, before serving
+    with closing(open_store(location)) as first:  # create and migrate once, before serving,
+        first.search(Query(per_page=1), facets=())  # and build the search index up front
     stores = _Stores(location)
     app = FastAPI(title="jikenbo 事件簿 API", version=__version__, docs_url=None,
                   redoc_url=None, openapi_url="/api/openapi.json",
                   description="Japanese security-incident releases, linked into cases.")
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    templates.env.auto_reload = False  # the package's templates do not change while serving
     templates.env.globals.update(label=views.label, qs=views.query_string, LABELS=views.LABELS, FACETS=FACETS,
                                  CATEGORIES=CATEGORIES, version=__version__, MAX_QUERY=MAX_QUERY)
     templates.env.filters["number"] = lambda n: "-" if n is None else f"{n:,}"
