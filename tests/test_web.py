@@ -180,6 +180,8 @@ def test_bad_requests_get_a_message(base: str) -> None:
     missing = get(base, "/no-such-page")
     assert missing.status_code == 404 and "エラー" in missing.text
     assert get(base, "/api/releases/" + "0" * 64).json()["detail"].endswith("not found")
+    too_long = get(base, "/search", q="x", pad="y" * 3000)
+    assert too_long.status_code == 414 and too_long.headers["x-content-type-options"] == "nosniff"
 
 
 def test_writing_needs_a_configured_token(casebook: str, tmp_path) -> None:

@@ -43,7 +43,8 @@ def extract_source(source: SourceDocument) -> Extracted:
     posts = tuple(split_posts(source.text))
     if not posts:
         raise InputError(source.locator, "no text to extract a release from")
-    return Extracted(source, posts, tuple(extract_record(post, source.locator) for post in posts))
+    return Extracted(source, posts, tuple(extract_record(post, source.locator, source.title)
+                                          for post in posts))
 
 
 def with_cases(extracted: Iterable[Extracted]) -> list[dict]:

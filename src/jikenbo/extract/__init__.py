@@ -12,9 +12,10 @@ from jikenbo.parse import Post
 from jikenbo.record import Evidence, Record
 
 
-def extract_record(post: Post, source: str) -> Record:
-    """The record of one post; evidence offsets point into the source's text."""
-    view = PostText.of(post)
+def extract_record(post: Post, source: str, page_title: str | None = None) -> Record:
+    """The record of one post; evidence offsets point into the source's text. `page_title`,
+    an HTML page's title, can name the issuer of a release that has no casebook heading."""
+    view = PostText.of(post, page_title)
     findings: dict[str, Finding] = {
         "case_id": identity.case_id(view),
         "organization": identity.organization(view),

@@ -6,8 +6,9 @@ from functools import cached_property
 from datetime import date
 from typing import Generic, TypeVar
 
-from jikenbo.extract.heading import HeadingParts, parse_heading
-from jikenbo.normalize import Normalized, normalize
+from jikenbo.extract.heading import (HeadingParts, entity_name, headline_line, parse_heading,
+                                     shifted)
+from jikenbo.normalize import Normalized, nfkc, normalize
 from jikenbo.parse import Post
 
 T = TypeVar("T")
@@ -28,14 +29,28 @@ class PostText:
     norm: Normalized
     heading: HeadingParts
     heading_end: int  # end of the first line in the normalised text
+    headline_start: int  # the line that carries the headline (the first line, unless a press
+    headline_end: int    # release opens with its date, 各位 or letterhead)
+    page_title: str | None = None  # the HTML page's title, normalised
 
     @classmethod
-    def of(cls, post: Post) -> "PostText":
+    def of(cls, post: Post, page_title: str | None = None) -> "PostText":
         norm = normalize(post.text)
         first_line_end = norm.text.find("\n")
         heading_end = len(norm.text) if first_line_end < 0 else first_line_end
-        heading = parse_heading(norm.text[:heading_end], post.casebook)
-        return cls(post, norm, heading, heading_end)
+        if post.casebook:
+            start, end, page_title = 0, heading_end, None
+        else:
+            start, end = headline_line(norm.text)
+            page_title = nfkc(page_title) if page_title else None
+        heading = parse_heading(norm.text[start:end], post.casebook)
+        if heading.organization_rule == "heading_first_word" and (
+                start > 0 or page_title or any(entity_name(norm.text[a:b])
+                                               for a, b in _edge_lines(norm.text))):
+            # The release names its issuer in its letterhead, signature or page title: the
+            # headline's first word is the issuer only when it looks like a name.
+            heading = parse_heading(norm.text[start:end], post.casebook, strict=True)
+        return cls(post, norm, shifted(heading, start), heading_end, start, end, page_title)
 
     @property
     def text(self) -> str:
@@ -43,8 +58,12 @@ class PostText:
 
     @cached_property
     def body(self) -> str:
-        """The normalised text after the heading line (same offsets as `text`)."""
-        return " " * self.heading_end + self.norm.text[self.heading_end:]
+        """The normalised text without its headline line (same offsets as `text`)."""
+        text = self.norm.text
+        if self.headline_start == 0:
+            return " " * self.headline_end + text[self.headline_end:]
+        return (text[:self.headline_start] + " " * (self.headline_end - self.headline_start)
+                + text[self.headline_end:])
 
     @property
     def headline(self) -> str:
@@ -54,7 +73,24 @@ class PostText:
     def release_date(self) -> date | None:
         return date.fromisoformat(self.heading.published) if self.heading.published else None
 
+    @cached_property
+    def edge_lines(self) -> list[tuple[int, int]]:
+        """The first and then the last few non-blank lines (last first), as text spans."""
+        return _edge_lines(self.norm.text)
+
     def original(self, start: int, end: int) -> str:
         """The original text behind a normalised span, as written."""
         first, last = self.norm.span(start, end)
         return self.post.text[first:last]
+
+
+EDGE_LINES = 6
+
+
+def _edge_lines(text: str) -> list[tuple[int, int]]:
+    spans, offset = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans[:EDGE_LINES] + spans[-EDGE_LINES:][::-1]

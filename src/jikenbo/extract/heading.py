@@ -8,9 +8,10 @@ is read from its start.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jikenbo import data
+from jikenbo.extract.dates import find_dates
 
 _ORG = data.load("organizations")
 _PREFIX = re.compile(r"^\s*【\s*セキュリティ事件簿\s*#\s*(?P<y>\d{4})\s*-\s*(?P<n>\d{3,4})\s*】\s*")
@@ -23,6 +24,21 @@ _HEADLINE_WORD = re.compile("|".join(map(re.escape, _ORG["headline_words"])))
 _LEADING_ORG = re.compile(rf"^(?P<org>.+?(?:{_SUFFIX}))(?=の|における|への|による|で|が|に|立|"
                           rf"{'|'.join(map(re.escape, _ORG['person_words']))})")
 _MUNICIPALITY = re.compile(_ORG["municipality"])
+_PRESS = data.load("press_release")
+_ADDRESSEE = re.compile("(?:" + "|".join(map(re.escape, _PRESS["addressee_endings"])) + r")\s*$")
+_LABELS = {label.lower() for label in _PRESS["release_labels"]}
+_REPRESENTATIVE = "|".join(map(re.escape, sorted(_PRESS["representative_titles"], key=len,
+                                                 reverse=True)))
+# `代表取締役社長 山田 太郎`, `白井市長 笠井喜久雄`: the issuer's head, signing.
+_SIGNATORY = re.compile(rf"^(?P<org>\S*?)(?:{_REPRESENTATIVE})(?:\s+\S{{1,8}}){{1,2}}\s*$")
+# Field labels of a timely-disclosure letterhead (会社名 / 代表者名 / 問合せ先 …).
+_FIELD_LABEL = re.compile(r"^(?P<label>(?:上場)?会\s*社\s*名|団\s*体\s*名|法\s*人\s*名|代\s*表\s*者\s*名?|"
+                          r"問\s*合\s*せ\s*先|問い合わせ先|お問い合わせ先|お問合せ先|連\s*絡\s*先|"
+                          r"担\s*当(?:者|部署)?|電\s*話|tel|fax|e-?mail)\s*[::]?\s*", re.I)
+_DATE_WORDS = re.compile(r"[\s()()]|発表|公表|更新|掲載|作成|日付|配信|[月火水木金土日]曜?")
+_OPENING_LINES = 10
+# A bare suffix is no name (`市`, `社`, `本社`, `同大学`…).
+_BARE_SUFFIX = re.compile(rf"(?:本|当|弊|同|各|全|貴)?(?:{_SUFFIX})")
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,94 @@ class HeadingParts:
     published_span: Span | None
 
 
-def parse_heading(heading: str, casebook_post: bool) -> HeadingParts:
+def shifted(parts: HeadingParts, offset: int) -> HeadingParts:
+    """The same parts for a heading that starts `offset` characters into the text."""
+    move = lambda span: None if span is None else Span(span.start + offset, span.end + offset)  # noqa: E731
+    return replace(parts, case_id=move(parts.case_id), organization=move(parts.organization),
+                   title=move(parts.title), published_span=move(parts.published_span))
+
+
+def headline_line(text: str) -> tuple[int, int]:
+    """The span of a press release's headline line in normalised text.
+
+    A release without a casebook heading may open with its date, `各位`, a label such as
+    `プレスリリース`, the issuer's name and its representative before the headline; the headline
+    is the first opening line that is none of these (the first line when all are).
+    """
+    offset, first = 0, None
+    for count, line in enumerate(text.split("\n")):
+        if count >= _OPENING_LINES * 2:
+            break
+        span = (offset, offset + len(line))
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        first = first or span
+        if not is_letterhead(line):
+            return span
+    return first or (0, len(text.split("\n", 1)[0]))
+
+
+def is_letterhead(line: str) -> bool:
+    """A press release's opening line that is not its headline: a date, an addressee, a label,
+    a letterhead field, the issuer's name or its representative's signature."""
+    bare = line.strip()
+    if bare.lower().strip("【】[]<>()()") in _LABELS or _ADDRESSEE.search(bare):
+        return True
+    if _FIELD_LABEL.match(bare) or (bare[:1] in "((" and bare[-1:] in "))" and len(bare) <= 40):
+        return True
+    if _is_date_line(bare):
+        return True
+    if _HEADLINE_WORD.search(bare):
+        return False
+    return bool(_SIGNATORY.match(bare) or entity_name(bare))
+
+
+def entity_name(line: str) -> tuple[str, int, int] | None:
+    """The organisation a letterhead or signature line names, with its span in the line.
+
+    `株式会社サンプル商事`, `白井市 市民環境部 市民課`, `会社名 株式会社サンプル`, `白井市長 笠井喜久雄`
+    name their issuer; a line with a headline's words does not.
+    """
+    label = _FIELD_LABEL.match(line)
+    start = label.end() if label and _is_name_label(line) else 0
+    while start < len(line) and line[start].isspace():
+        start += 1
+    bare = line[start:].rstrip()
+    if not bare or len(bare) > 60 or _HEADLINE_WORD.search(bare):
+        return None
+    words = bare.split()
+    if len(words) > 4:
+        return None
+    name, end = words[0], start + len(words[0])
+    if len(words) >= 2 and name in _ORG["legal_forms"]:  # `株式会社 サンプル商事`
+        name, end = name + words[1], line.index(words[1], end) + len(words[1])
+    signatory = _SIGNATORY.match(bare)
+    if signatory and signatory["org"]:
+        name, end = signatory["org"], start + len(signatory["org"])
+    if not 2 <= len(name) <= 30 or not _ORG_SHAPED.match(name) or _BARE_SUFFIX.fullmatch(name):
+        return None
+    return name, start, end
+
+
+def _is_name_label(line: str) -> bool:
+    label = _FIELD_LABEL.match(line.strip())
+    return bool(label) and re.sub(r"\s", "", label["label"]) in ("会社名", "上場会社名", "団体名", "法人名")
+
+
+def _is_date_line(line: str) -> bool:
+    """A line that is only a date (`令和6年7月23日`, `2024.06.03 更新`)."""
+    rest, position = [], 0
+    for found in find_dates(line):
+        rest.append(line[position:found.start])
+        position = found.end
+    if not position:
+        return False
+    rest.append(line[position:])
+    return not _DATE_WORDS.sub("", "".join(rest))
+
+
+def parse_heading(heading: str, casebook_post: bool, strict: bool = False) -> HeadingParts:
     """Split a normalised heading into its parts (see the module docstring)."""
     prefix = _PREFIX.match(heading)
     case_number = f"{prefix['y']}-{prefix['n'].zfill(3)}" if prefix else None
@@ -62,14 +165,18 @@ def parse_heading(heading: str, casebook_post: bool) -> HeadingParts:
     if casebook_post and not prefix:
         # An unrelated blog post (travel report, commentary): the whole line is its title.
         return HeadingParts(None, None, None, "none", Span(0, len(heading)), None, None)
-    org, rule, title = _split_organization(heading, body_start, body_end)
+    org, rule, title = _split_organization(heading, body_start, body_end, strict)
     return HeadingParts(case_span, case_number, org, rule, title, published, date_span)
 
 
-def _split_organization(heading: str, start: int, end: int) -> tuple[Span | None, str, Span]:
+def _split_organization(heading: str, start: int, end: int,
+                        strict: bool) -> tuple[Span | None, str, Span]:
+    """`strict`: the release names its issuer elsewhere, so a first word counts as a name only
+    when it is shaped like one (`株式会社…`, `…大学`), not merely free of headline words."""
     body = heading[start:end]
     first, space, rest = body.partition(" ")
-    if space and rest.strip() and _is_organization(first):
+    shaped = bool(_ORG_SHAPED.match(first)) and not _HEADLINE_WORD.search(first)
+    if space and rest.strip() and (shaped if strict else _is_organization(first)):
         title_start = start + len(first) + 1
         while title_start < end and heading[title_start].isspace():
             title_start += 1

@@ -2,24 +2,31 @@
 published and earlier_releases.
 
 The casebook heading gives most of these. A raw press release (HTML page, PDF, text) without
-one takes its date from the first lines or the signature block, and its issuer from a
-legal-entity name in those places.
+one takes its headline from the first opening line that is not its date, addressee or
+letterhead, its date from the first lines or the signature block, and its issuer from the
+names in those lines or the page title, checked against what its 当社/本学/本市 refers to.
 """
 from __future__ import annotations
 
 import re
 
 from jikenbo import data
-from jikenbo.extract.context import Finding, PostText
+from jikenbo.extract.context import EDGE_LINES, Finding, PostText
 from jikenbo.extract.dates import find_dates
+from jikenbo.extract.heading import entity_name
 
-_ORG = data.load("organizations")
-_LEGAL = "|".join(map(re.escape, sorted(_ORG["legal_forms"], key=len, reverse=True)))
-# A legal-entity name standing alone on a line, as in a signature block or letterhead.
-_ENTITY_LINE = re.compile(rf"^\s*((?:{_LEGAL})\s*\S{{1,30}}|\S{{1,30}}?(?:株式会社|有限会社|合同会社))\s*$",
-                          re.M)
+_PRESS = data.load("press_release")
+_SEPARATORS = re.compile(_PRESS["title_separators"])
+_SITE_WORDS = re.compile("|".join(map(re.escape, _PRESS["site_words"])), re.I)
+_SELF = {kind: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+         for kind, words in _PRESS["self_references"].items()}
+_KIND_SUFFIX = {kind: tuple(suffixes) for kind, suffixes in _PRESS["self_reference_suffixes"].items()}
+_CJK = "一-龥ァ-ヴーヶ々"
+_NAMED_IN_BODY = {kind: re.compile(rf"[{_CJK}]{{1,12}}?(?:{'|'.join(map(re.escape, suffixes))})"
+                                   rf"(?![{_CJK}])")
+                  for kind, suffixes in _KIND_SUFFIX.items() if kind not in ("company", "organisation")}
+_LEGAL_FORMS = tuple(data.load("organizations")["legal_forms"])
 _EARLIER_MARKER = re.compile(r"【\s*([^】]*?)\s*リリース分\s*】")
-_EDGE_LINES = 6
 # A line that is only a date, perhaps with 発表/更新/掲載: the release date of a press release.
 _DATE_LINE = re.compile(r"\s*(\(?(発表|公表|更新|掲載|作成)(日)?\)?[::]?)?\s*(\([月火水木金土日]\))?\s*"
                         r"(発表|公表|更新|掲載)?\s*")
@@ -33,15 +40,79 @@ def case_id(view: PostText) -> Finding[str | None]:
 
 
 def organization(view: PostText) -> Finding[str | None]:
+    """The issuer: from the heading; for a press release without a casebook heading, from its
+    letterhead or signature lines or its page title, preferring the name that the release's
+    own 当社/本学/本市 points at; failing those, the name of that kind the body uses most."""
     span = view.heading.organization
+    in_heading = None
     if span is not None:
         name = view.original(span.start, span.end).strip()
-        return Finding(name, view.heading.organization_rule, ((span.start, span.end),))
+        in_heading = Finding(name, view.heading.organization_rule, ((span.start, span.end),))
+        # A name read off the start of a press release's headline (`市営水道の…`, `東京都の…`)
+        # is weaker evidence than the names its letterhead, page title or signature give.
+        if view.post.casebook or view.heading.organization_rule == "heading_first_word":
+            return in_heading
     if view.post.casebook:
         return Finding(None, "none")
-    for match in _edge_matches(view, _ENTITY_LINE):
-        return Finding(view.original(*match.span(1)).strip(), "signature_entity", (match.span(1),))
+    selves = {kind: match.span() for kind, pattern in _SELF.items()
+              if (match := pattern.search(view.text))}
+    candidates = _issuer_candidates(view)
+    for name, rule, spans in candidates:
+        kind = next((kind for kind in selves if _is_kind(name, kind)), None)
+        if kind:
+            return Finding(name, rule + "+self_reference", (*spans, selves[kind]))
+    if candidates:
+        return Finding(*candidates[0])
+    if in_heading:
+        return in_heading
+    for kind, self_span in selves.items():
+        named = _most_named(view, kind)
+        if named:
+            return Finding(view.original(*named), "body_name+self_reference", (named, self_span))
     return Finding(None, "none")
+
+
+def _issuer_candidates(view: PostText) -> list[tuple[str, str, tuple[tuple[int, int], ...]]]:
+    """Names in the letterhead lines, then the page title, then the signature lines."""
+    lines = view.edge_lines
+    top, bottom = lines[:EDGE_LINES], lines[EDGE_LINES:]
+    titled = []
+    if view.page_title:
+        for part in reversed(_SEPARATORS.split(view.page_title)):
+            found = entity_name(_SITE_WORDS.sub(" ", part).strip())
+            if found:
+                titled.append((found[0], "page_title", ()))
+    return _named_lines(view, top, "letterhead") + titled + _named_lines(view, bottom, "signature")
+
+
+def _named_lines(view: PostText, lines: list[tuple[int, int]],
+                 where: str) -> list[tuple[str, str, tuple[tuple[int, int], ...]]]:
+    found = []
+    for start, end in lines:
+        named = entity_name(view.text[start:end])
+        if named:
+            span = (start + named[1], start + named[2])
+            found.append((view.original(*span).strip(), f"{where}_name", (span,)))
+    return found
+
+
+def _is_kind(name: str, kind: str) -> bool:
+    if kind == "company" and any(form in name for form in _LEGAL_FORMS):
+        return True
+    return name.endswith(_KIND_SUFFIX[kind])
+
+
+def _most_named(view: PostText, kind: str) -> tuple[int, int] | None:
+    pattern = _NAMED_IN_BODY.get(kind)
+    if pattern is None:
+        return None
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for match in pattern.finditer(view.text):
+        if not _SELF[kind].fullmatch(match.group(0)) and len(match.group(0)) > 2:
+            seen.setdefault(match.group(0), []).append(match.span())
+    if not seen:
+        return None
+    return max(seen.values(), key=len)[0]
 
 
 def title(view: PostText) -> Finding[str]:
@@ -57,12 +128,20 @@ def published(view: PostText) -> Finding[str | None]:
         return Finding(view.heading.published, "heading_date", spans)
     if view.post.casebook:
         return Finding(None, "none")
-    for start, end in _edge_ranges(view):
-        line = view.text[start:end]
-        for found in find_dates(line):
-            if not found.yearless and _DATE_LINE.fullmatch(line[:found.start] + line[found.end:]):
-                return Finding(found.value.isoformat(), "edge_date",
-                               ((start + found.start, start + found.end),))
+    # A date line above the headline is the letterhead's; below it, near the top, it may be a
+    # step of the release's own timeline, so the signature's date at the end comes first.
+    top, bottom = view.edge_lines[:EDGE_LINES], view.edge_lines[EDGE_LINES:]
+    above = [span for span in top if span[0] < view.headline_start]
+    below = [span for span in top if span[0] >= view.headline_start]
+    for rule, lines in (("letterhead_date", above), ("signature_date", bottom),
+                        ("edge_date", below)):
+        for start, end in lines:
+            line = view.text[start:end]
+            for found in find_dates(line):
+                if not found.yearless and _DATE_LINE.fullmatch(line[:found.start]
+                                                               + line[found.end:]):
+                    return Finding(found.value.isoformat(), rule,
+                                   ((start + found.start, start + found.end),))
     return Finding(None, "none")
 
 
@@ -78,20 +157,3 @@ def earlier_releases(view: PostText) -> Finding[tuple[str, ...]]:
                    tuple(found.values()))
 
 
-def _edge_ranges(view: PostText) -> list[tuple[int, int]]:
-    """The first and last few lines of the post, as spans of the normalised text."""
-    spans, offset = [], 0
-    for line in view.text.split("\n"):
-        if line.strip():
-            spans.append((offset, offset + len(line)))
-        offset += len(line) + 1
-    return spans[:_EDGE_LINES] + spans[-_EDGE_LINES:][::-1]
-
-
-def _edge_matches(view: PostText, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-    matches = []
-    for start, end in _edge_ranges(view):
-        match = pattern.match(view.text, start, end)
-        if match:
-            matches.append(match)
-    return matches

@@ -20,7 +20,7 @@ def is_incident(view: PostText) -> Finding[bool]:
         return Finding(True, "casebook_header", ((span.start, span.end),))
     if view.post.casebook:
         return Finding(False, "unrelated_post_on_casebook_page", ((0, view.heading_end),))
-    in_heading = _INCIDENT.search(view.text, 0, view.heading_end)
+    in_heading = _INCIDENT.search(view.text, view.headline_start, view.headline_end)
     if in_heading:
         return Finding(True, "incident_word_in_heading", (in_heading.span(),))
     hits = list(_INCIDENT.finditer(view.text))

@@ -44,7 +44,7 @@ def _first_phrases(view: PostText) -> dict[str, tuple[int, int]]:
     found: dict[str, tuple[int, int]] = {}
     for sentence in _SENTENCE.finditer(view.text):
         chunk, offset = sentence.group(0), sentence.start()
-        in_heading = offset < view.heading_end
+        in_heading = view.headline_start <= offset < view.headline_end
         for name, pattern in _PATTERNS.items():
             if name in found or (in_heading and name != "suspected"):
                 continue

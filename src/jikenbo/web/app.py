@@ -19,6 +19,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jikenbo import __version__, pipeline, sources
@@ -63,19 +64,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     templates.env.filters["number"] = lambda n: "-" if n is None else f"{n:,}"
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
-    @app.middleware("http")
-    async def limits_and_headers(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and (not length.isdigit() or int(length) > max_body):
-            return JSONResponse({"detail": f"request body over {max_body} bytes"}, 413)
-        if len(request.url.query) > 2048:
-            return JSONResponse({"detail": "query string too long"}, 414)
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = _CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+    app.add_middleware(_Guard, max_body=max_body)
 
     def store():
         return stores.get()
@@ -249,6 +238,37 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
                     "cases": linked.line()}
 
     return app
+
+
+class _Guard:
+    """Refuses over-long bodies and query strings, and puts the security headers on every
+    answer (a plain ASGI middleware: it costs next to nothing per request)."""
+
+    def __init__(self, app, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = Headers(scope=scope).get("content-length")
+        if length and (not length.isdigit() or int(length) > self.max_body):
+            refused = JSONResponse({"detail": f"request body over {self.max_body} bytes"}, 413)
+        elif len(scope.get("query_string", b"")) > 2048:
+            refused = JSONResponse({"detail": "query string too long"}, 414)
+        else:
+            refused = None
+
+        async def with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = _CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "same-origin"
+                headers["X-Frame-Options"] = "DENY"
+            await send(message)
+
+        await (refused or self.app)(scope, receive, with_headers)
 
 
 def _params(query: Query) -> dict[str, Any]:
