@@ -141,6 +141,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="jikenbo serve --workers (default: one per core of this machine)")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     db = OUT / f"web-{args.releases}-{args.seed}.db"
@@ -151,7 +153,8 @@ def main() -> None:
     with sqlite3.connect(db) as connection:
         count = connection.execute("SELECT COUNT(*) FROM releases").fetchone()[0]
     server = subprocess.Popen([sys.executable, "-m", "jikenbo", "serve", "--db", str(db),
-                               "--port", str(args.port)], stderr=subprocess.DEVNULL)
+                               "--port", str(args.port), "--workers", str(args.workers)],
+                              stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{args.port}"
     try:
         for _ in range(100):
@@ -170,7 +173,8 @@ def main() -> None:
         server.wait(timeout=10)
     floor = percentile(baseline, 0.95)
     print(f"casebook: {count:,} releases in SQLite ({db.stat().st_size / 1e6:,.0f} MB); "
-          f"{args.requests:,} requests, {args.concurrency} concurrent clients on loopback")
+          f"{args.requests:,} requests, {args.concurrency} concurrent clients on loopback, "
+          f"{args.workers} server process{'es' if args.workers > 1 else ''}")
     print(f"{'kind':8} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95/static':>11}")
     for kind, values in [("static", baseline), *sorted(timings.items())]:
         p95 = percentile(values, 0.95)

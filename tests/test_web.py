@@ -216,3 +216,35 @@ def test_writing_needs_a_configured_token(casebook: str, tmp_path) -> None:
 def test_casebook_headings_name_the_organisation_once(organization, title, expected) -> None:
     from jikenbo.web.views import casebook_heading
     assert casebook_heading("2024-313", organization, title, "2024-07-23") == expected
+
+
+def test_serve_with_several_worker_processes(casebook: str) -> None:
+    # `jikenbo serve --workers 2`: each process opens the database named by the parent.
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "jikenbo", "serve", "--db", casebook,
+                               "--port", str(port), "--workers", "2"],
+                              stderr=subprocess.PIPE, env={**os.environ, "JIKENBO_TOKEN": ""})
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                found = httpx.get(f"http://127.0.0.1:{port}/api/search", params={"q": "紛失"})
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "server did not start"
+                time.sleep(0.2)
+        assert found.status_code == 200 and found.json()["total"] >= 3
+        assert httpx.post(f"http://127.0.0.1:{port}/api/ingest", content=b"x").status_code in (404, 405)
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, errors = server.communicate(timeout=20)
+    assert b"2 processes" in errors and b"Traceback" not in errors

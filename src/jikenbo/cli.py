@@ -218,6 +218,8 @@ _serve_options = [
     click.option("--token-env", default="JIKENBO_TOKEN", show_default=True, metavar="NAME",
                  help="Environment variable holding the write token; POST /api/ingest exists "
                       "only when it is set."),
+    click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+                 help="Server processes; one per CPU core serves more readers at once."),
 ]
 
 
@@ -231,7 +233,8 @@ def serve_options(func):
 @_db_option
 @serve_options
 @click.option("--no-serve", is_flag=True, help="Ingest and print the summary, then stop.")
-def start(db: str | None, host: str, port: int, token_env: str, no_serve: bool) -> None:
+def start(db: str | None, host: str, port: int, token_env: str, workers: int,
+          no_serve: bool) -> None:
     """Ingest the bundled sample corpus and open the web casebook (the README's first command)."""
     location = database_location(db)
     with _user_errors():
@@ -244,28 +247,35 @@ def start(db: str | None, host: str, port: int, token_env: str, no_serve: bool) 
                "  jikenbo extract PATH_OR_URL …      # records as JSON lines, nothing stored\n"
                f"  jikenbo ingest --db {location} PATH_OR_URL …")
     if not no_serve:
-        _serve(location, host, port, token_env)
+        _serve(location, host, port, token_env, workers)
 
 
 @main.command()
 @_db_option
 @serve_options
-def serve(db: str | None, host: str, port: int, token_env: str) -> None:
+def serve(db: str | None, host: str, port: int, token_env: str, workers: int) -> None:
     """Serve the web casebook, JSON API (/api/openapi.json) and Atom feeds."""
-    _serve(database_location(db), host, port, token_env)
+    _serve(database_location(db), host, port, token_env, workers)
 
 
-def _serve(location: str, host: str, port: int, token_env: str) -> None:
+def _serve(location: str, host: str, port: int, token_env: str, workers: int = 1) -> None:
     import os
 
     import uvicorn
 
-    from jikenbo.web import create_app
+    from jikenbo.web import app as web
+    token = os.environ.get(token_env) or None
     with _user_errors():
-        app = create_app(location, token=os.environ.get(token_env) or None)
-    writes = "POST /api/ingest enabled" if os.environ.get(token_env) else "read-only"
-    click.echo(f"jikenbo casebook on http://{host}:{port}/ ({writes}; Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+        app = web.create_app(location, token=token)  # fails here, with a message, on a bad --db
+    writes = "POST /api/ingest enabled" if token else "read-only"
+    click.echo(f"jikenbo casebook on http://{host}:{port}/ ({writes}, {workers} "
+               f"process{'es' if workers > 1 else ''}; Ctrl-C stops)", err=True)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    os.environ[web.ENV_DB], os.environ[web.ENV_TOKEN_NAME] = location, token_env
+    uvicorn.run(f"{web.__name__}:{web.from_environment.__name__}", factory=True, host=host,
+                port=port, workers=workers, log_level="warning")
 
 
 def _ingest(location: str, paths: list[str], max_bytes: int, lossy: bool) -> pipeline.Summary:

@@ -7,6 +7,7 @@ Content-Security-Policy that allows nothing but this server's own files.
 from __future__ import annotations
 
 import hmac
+import os
 from contextlib import closing
 import threading
 from collections import defaultdict
@@ -48,6 +49,17 @@ class _Stores(threading.local):
         if self.store is None:
             self.store = open_store(self.location)
         return self.store
+
+
+ENV_DB = "JIKENBO_SERVE_DB"
+ENV_TOKEN_NAME = "JIKENBO_SERVE_TOKEN_ENV"
+
+
+def from_environment() -> FastAPI:
+    """The app of each worker process of `jikenbo serve --workers N`: the database and the name
+    of the token's variable come from the environment the parent process set."""
+    return create_app(os.environ[ENV_DB],
+                      os.environ.get(os.environ.get(ENV_TOKEN_NAME, "JIKENBO_TOKEN")) or None)
 
 
 def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
