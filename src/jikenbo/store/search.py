@@ -155,6 +155,9 @@ class FacetIndex:
                     values.setdefault((facet, value), []).append(by_id[release_id])
         self.masks = {key: self.mask(np.array(positions, dtype=np.int64))
                       for key, positions in values.items()}
+        self.by_facet: dict[str, list[tuple[str, int]]] = {}
+        for (facet, value), mask in self.masks.items():
+            self.by_facet.setdefault(facet, []).append((value, mask))
         self.all = (1 << self.size) - 1
         affected = np.array([-1 if row[5] is None else row[5] for row in rows], dtype=np.int64)
         # most affected first, unknown counts last, newest first among equals (stable sort)
@@ -247,7 +250,7 @@ def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS,
     counts: dict[str, list[tuple[str, int]]] = {}
     for name in facets:
         found = [(value, (matched & mask).bit_count())
-                 for (facet, value), mask in index.masks.items() if facet == name]
+                 for value, mask in index.by_facet.get(name, ())]
         found = [(value, count) for value, count in found if count]
         found.sort(key=lambda item: item[0], reverse=name == "year")
         if name in ("category", "data_type", "leak"):

@@ -274,13 +274,18 @@ class SQLiteStore:
                facets=search_index.FACETS) -> search_index.Result:
         return search_index.search(self.db, query, facets, key=self.path)
 
-    def releases_by_id(self, ids: Sequence[str]) -> list[StoredRelease]:
-        """The releases with these ids, in the order given."""
+    def releases_by_id(self, ids: Sequence[str], full: bool = False) -> list[StoredRelease]:
+        """The releases with these ids, in the order given; without their text and evidence
+        unless `full` (a list page shows neither)."""
         if not ids:
             return []
         marks = ", ".join("?" * len(ids))
+        select = self._SELECT if full else (
+            "SELECT r.id, r.source_id, r.start_offset, r.end_offset, r.heading, "
+            f"{', '.join('r.' + name for name in _RELEASE_COLUMNS)}, '' AS text, '[]' AS evidence, "
+            "s.locator AS source_locator FROM releases r JOIN sources s ON s.id = r.source_id")
         found = {row["id"]: _stored(row) for row in
-                 self.db.execute(f"{self._SELECT} WHERE r.id IN ({marks})", list(ids))}
+                 self.db.execute(f"{select} WHERE r.id IN ({marks})", list(ids))}
         return [found[i] for i in ids if i in found]
 
     def case_numbers_of(self, ids: Sequence[str]) -> dict[str, str]:
