@@ -35,7 +35,8 @@ _SIGNATORY = re.compile(rf"^(?P<org>\S*?)(?:{_REPRESENTATIVE})(?:\s+\S{{1,8}}){{
 _FIELD_LABEL = re.compile(r"^(?P<label>(?:上場)?会\s*社\s*名|団\s*体\s*名|法\s*人\s*名|代\s*表\s*者\s*名?|"
                           r"問\s*合\s*せ\s*先|問い合わせ先|お問い合わせ先|お問合せ先|連\s*絡\s*先|"
                           r"担\s*当(?:者|部署)?|電\s*話|tel|fax|e-?mail)\s*[::]?\s*", re.I)
-_DATE_WORDS = re.compile(r"[\s()()]|発表|公表|更新|掲載|作成|日付|配信|[月火水木金土日]曜?")
+# What a date line may hold besides its date: `(発表日)`, `更新:`, `(木)`.
+_DATE_WORDS = re.compile(r"[\s()()::]|発表|公表|更新|掲載|作成|日付|配信|[月火水木金土日]曜?")
 _OPENING_LINES = 10
 # A bare suffix is no name (`市`, `社`, `本社`, `同大学`…).
 _BARE_SUFFIX = re.compile(rf"(?:本|当|弊|同|各|全|貴)?(?:{_SUFFIX})")
@@ -96,7 +97,7 @@ def is_letterhead(line: str) -> bool:
         return True
     if _FIELD_LABEL.match(bare) or (bare[:1] in "((" and bare[-1:] in "))" and len(bare) <= 40):
         return True
-    if _is_date_line(bare):
+    if is_date_line(bare):
         return True
     if _HEADLINE_WORD.search(bare):
         return False
@@ -135,7 +136,7 @@ def _is_name_label(line: str) -> bool:
     return bool(label) and re.sub(r"\s", "", label["label"]) in ("会社名", "上場会社名", "団体名", "法人名")
 
 
-def _is_date_line(line: str) -> bool:
+def is_date_line(line: str) -> bool:
     """A line that is only a date (`令和6年7月23日`, `2024.06.03 更新`)."""
     rest, position = [], 0
     for found in find_dates(line):

@@ -13,7 +13,7 @@ import re
 from jikenbo import data
 from jikenbo.extract.context import EDGE_LINES, Finding, PostText
 from jikenbo.extract.dates import find_dates
-from jikenbo.extract.heading import entity_name
+from jikenbo.extract.heading import entity_name, is_date_line
 
 _PRESS = data.load("press_release")
 _SEPARATORS = re.compile(_PRESS["title_separators"])
@@ -27,9 +27,6 @@ _NAMED_IN_BODY = {kind: re.compile(rf"[{_CJK}]{{1,12}}?(?:{'|'.join(map(re.escap
                   for kind, suffixes in _KIND_SUFFIX.items() if kind not in ("company", "organisation")}
 _LEGAL_FORMS = tuple(data.load("organizations")["legal_forms"])
 _EARLIER_MARKER = re.compile(r"【\s*([^】]*?)\s*リリース分\s*】")
-# A line that is only a date, perhaps with 発表/更新/掲載: the release date of a press release.
-_DATE_LINE = re.compile(r"\s*(\(?(発表|公表|更新|掲載|作成)(日)?\)?[::]?)?\s*(\([月火水木金土日]\))?\s*"
-                        r"(発表|公表|更新|掲載)?\s*")
 
 
 def case_id(view: PostText) -> Finding[str | None]:
@@ -137,9 +134,10 @@ def published(view: PostText) -> Finding[str | None]:
                         ("edge_date", below)):
         for start, end in lines:
             line = view.text[start:end]
+            if not is_date_line(line):
+                continue
             for found in find_dates(line):
-                if not found.yearless and _DATE_LINE.fullmatch(line[:found.start]
-                                                               + line[found.end:]):
+                if not found.yearless:
                     return Finding(found.value.isoformat(), rule,
                                    ((start + found.start, start + found.end),))
     return Finding(None, "none")
