@@ -64,6 +64,9 @@ class Store(Protocol):
     def counts(self) -> dict[str, int]:
         """Numbers of sources, releases, incident releases and cases."""
 
+    def cached(self, name: str, compute):
+        """`compute()`, kept until the database changes."""
+
     # cases
     def link_items(self) -> list:
         """The linker's features of every release (cases.LinkItem)."""

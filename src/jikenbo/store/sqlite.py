@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 from jikenbo.cases import Constraints, LinkItem, link_item
 from jikenbo.errors import JikenboError
@@ -18,13 +19,14 @@ from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 _RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
                     "is_incident", "supply_chain", "vendors", "categories", "data_types",
                     "affected_count", "leak_status")
+T = TypeVar("T")
 _JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
 
 
 class SQLiteStore:
     def __init__(self, path: str) -> None:
         self.path = path
-        self._counts: tuple[tuple[int, int], dict[str, int]] | None = None
+        self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -163,12 +165,17 @@ class SQLiteStore:
         return row["locator"], bytes(row["data"]), row["text"]
 
     def counts(self) -> dict[str, int]:
-        """Sources, releases, incidents and cases; recounted only after the database changed
-        (a commit by another connection moves data_version, one by this one total_changes)."""
+        """Sources, releases, incidents and cases (recounted only after the database changed)."""
+        return dict(self.cached("counts", self._count))
+
+    def cached(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()`, kept until the database changes: a commit by another connection moves
+        data_version, one by this connection total_changes."""
         state = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
-        if self._counts is None or self._counts[0] != state:
-            self._counts = (state, self._count())
-        return dict(self._counts[1])
+        kept = self._cache.get(name)
+        if kept is None or kept[0] != state:
+            kept = self._cache[name] = (state, compute())
+        return kept[1]
 
     def _count(self) -> dict[str, int]:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731

@@ -161,7 +161,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     @app.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     def stats_page(request: Request):
-        found = _statistics(store())
+        found = store().cached("statistics", lambda: _statistics(store()))
         months = sorted({m for series in found["by_month"].values() for m in series})
         return page(request, "stats.html", stats=found,
                     month_chart=views.stacked_bars(months, found["by_month"]),
@@ -205,7 +205,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     @app.get("/api/stats", tags=["statistics"], summary="Casebook statistics")
     def api_stats() -> dict:
-        return _statistics(store())
+        return store().cached("statistics", lambda: _statistics(store()))
 
     # -- feeds --------------------------------------------------------------------------
     @app.get("/feeds/releases.atom", tags=["feeds"], summary="Atom feed of new releases")
