@@ -124,6 +124,23 @@ def test_category_organization_cases_and_stats_pages(base: str) -> None:
     assert api["counts"]["cases"] > 0 and api["ranking"]
 
 
+def test_the_case_list_is_paged(casebook: str, base: str) -> None:
+    from jikenbo.store import open_store
+    from jikenbo.web.app import CASES_PER_PAGE
+
+    store = open_store(casebook)
+    everything = [row["number"] for row in store.case_list()]
+    assert store.case_total() == len(everything) > 3
+    assert [row["number"] for row in store.case_list(None, 2, 1)] == everything[1:3]
+    in_2024 = [row["number"] for row in store.case_list("2024")]
+    assert in_2024 and all(n.startswith("2024-") for n in in_2024) and store.case_total("2024") == len(in_2024)
+    assert len(everything) < CASES_PER_PAGE  # the sample casebook fits on the first page
+    first = get(base, "/cases").text
+    assert f"{len(everything)} 件の事件" in first and first.count('<a href="/cases/') == len(everything)
+    assert '<a href="/cases/' not in get(base, "/cases", page="2").text
+    assert get(base, "/cases", page="0").status_code == 400
+
+
 def test_openapi_document_lists_the_api(base: str) -> None:
     spec = get(base, "/api/openapi.json").json()
     for path in ("/api/releases", "/api/releases/{release_id}", "/api/cases/{number}",

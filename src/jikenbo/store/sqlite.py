@@ -267,15 +267,24 @@ class SQLiteStore:
                  "ORDER BY r.published IS NULL, r.published, r.rowid")
         return [_stored(row) for row in self.db.execute(query, (number,))]
 
-    def case_list(self, year: str | None = None) -> list[sqlite3.Row]:
-        """number, releases, first and latest release date, organisations, affected (max)."""
-        where = "WHERE m.number LIKE ?" if year else ""
+    def case_list(self, year: str | None = None, limit: int | None = None,
+                  offset: int = 0) -> list[sqlite3.Row]:
+        """number, releases, first and latest release date, organisations, affected (max);
+        in number order, `limit` cases from `offset` (all when no limit)."""
+        where = "WHERE number LIKE ?" if year else ""
         return self.db.execute(
+            f"WITH shown AS (SELECT DISTINCT number FROM case_members {where} ORDER BY number "
+            "LIMIT ? OFFSET ?) "
             "SELECT m.number, COUNT(*) AS releases, MIN(r.published) AS first, "
             "MAX(r.published) AS latest, GROUP_CONCAT(DISTINCT r.organization) AS organizations, "
-            "MAX(r.affected_count) AS affected FROM case_members m "
-            f"JOIN releases r ON r.id = m.release_id {where} GROUP BY m.number "
-            "ORDER BY m.number", ((f"{year}-%",) if year else ())).fetchall()
+            "MAX(r.affected_count) AS affected FROM shown JOIN case_members m USING (number) "
+            "JOIN releases r ON r.id = m.release_id GROUP BY m.number ORDER BY m.number",
+            (*((f"{year}-%",) if year else ()), -1 if limit is None else limit, offset)).fetchall()
+
+    def case_total(self, year: str | None = None) -> int:
+        where = "WHERE number LIKE ?" if year else ""
+        return self.db.execute(f"SELECT COUNT(DISTINCT number) FROM case_members {where}",
+                               (f"{year}-%",) if year else ()).fetchone()[0]
 
     def search(self, query: search_index.Query,
                facets=search_index.FACETS) -> search_index.Result:

@@ -28,10 +28,11 @@ from jikenbo.cases import curate
 from jikenbo.errors import JikenboError
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store import open_store
-from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, parse
+from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
 from jikenbo.web import feeds, views
 
 MAX_BODY = 2_000_000
+CASES_PER_PAGE = 200
 MAX_TIMELINE = 500  # releases drawn on a case page; the JSON API has them all
 _HERE = Path(str(resources.files("jikenbo.web")))
 _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -132,7 +133,10 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         year = request.query_params.get("year")
         if year and not (year.isdigit() and len(year) == 4):
             raise HTTPException(400, "year must be four digits")
-        return page(request, "cases.html", cases=store().case_list(year), year=year)
+        number = query_of(request).page
+        listed = Result(Query(page=number, per_page=CASES_PER_PAGE), store().case_total(year), [])
+        return page(request, "cases.html", year=year, result=listed, params={"year": year},
+                    cases=store().case_list(year, CASES_PER_PAGE, (number - 1) * CASES_PER_PAGE))
 
     @app.get("/cases/{number}", response_class=HTMLResponse, include_in_schema=False)
     def case_page(request: Request, number: str):
