@@ -420,3 +420,7 @@ def _user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("interrupted; what was stored so far is kept", err=True)
         sys.exit(130)
+
+
+# Command groups that live in modules of their own register themselves on `main` when imported
+# (one line each, below); they use the options and helpers defined above.
