@@ -1,10 +1,16 @@
 """Leak status: confirmed, suspected, none or unknown (see RECORD.md).
 
-Read sentence by sentence. A confirming phrase counts only when nothing after it in its sentence
-hedges or negates it, and never in a conditional (`万一情報の流出が確認された場合`). A conclusion
-that nothing leaked gives none, hedging (`流出の可能性`) suspected. A bare "no leak found so far"
-gives none, unless the data is out of the organisation's hands (a lost USB memory) or the
-investigation goes on, where it is suspected; a release that lists data at risk with no wording at all is suspected too.
+Leak status is a property of clauses, not of the whole text. Read sentence by sentence, a
+confirming phrase counts when its own clause neither hedges nor negates it (`流出した可能性`,
+`流出したことは確認されていない`) and its sentence is no conditional (`万一流出した場合`); a hedge
+in another clause (the cause `不正アクセスされた可能性が高い`) does not undo it. A conclusion that
+nothing leaked gives none; a hedge about data (`流出の可能性`, not `これ以上漏えいする可能性は
+ない`) gives suspected; a headline that names a leak confirms when the body does not hedge. A bare
+"no leak found" gives none, unless the finding is provisional (現時点では), the data is out of the
+organisation's hands or the investigation goes on, where it is suspected. Bullets under a negated
+list header (`以下の事実は確認されていません。・情報が流出したこと`) are negated. Listed data at risk
+with no wording at all is suspected only when the incident moved data out of control, not for an
+outage (ransomware alone): that stays unknown.
 """
 from __future__ import annotations
 
@@ -15,44 +21,113 @@ from jikenbo.extract.context import Finding, PostText
 
 _TABLE = data.load("leak_status")
 _PATTERNS = {name: re.compile("|".join(_TABLE[name]))
-             for name in ("confirmed", "none", "suspected", "not_confirmed")}
+             for name in ("confirmed", "none", "suspected", "headline", "not_confirmed")}
 _HEDGE = re.compile("|".join(_TABLE["hedge_after"]))
+_NEGATED_HEDGE = re.compile(_TABLE["negated_hedge_after"])
+_HEDGE_SUBJECT = re.compile(_TABLE["hedge_subject"])
 _CONDITIONAL = re.compile("|".join(_TABLE["conditional"]))
 _INVESTIGATING = re.compile("|".join(_TABLE["still_investigating"]))
+_PROVISIONAL = re.compile("|".join(_TABLE["provisional"]))
+_NEGATED_HEADER = re.compile(_TABLE["negated_list_header"])
+_BULLET = re.compile(_TABLE["bullet"])
+_LEAVES_CONTROL = frozenset(_TABLE["data_leaves_control"])
 _SENTENCE = re.compile(r"[^。\n]+")
+_CLAUSE_END = re.compile(r"[、,。]")
+_CLAUSE = 30  # characters after a phrase read as its clause (bounded: linear time)
+_HEDGE_WINDOW = 40  # characters before a hedge searched for what it is about
 
 
 def leak_status(view: PostText, categories: tuple[str, ...] = (),
                 data_at_risk: bool = False) -> Finding[str]:
     found = _first_phrases(view)
-    if "confirmed" in found:
-        return Finding("confirmed", "confirming_phrase", (found["confirmed"],))
-    if "none" in found:
-        return Finding("none", "no_leak_conclusion", (found["none"],))
-    if "suspected" in found:
-        return Finding("suspected", "hedged_phrase", (found["suspected"],))
+    for name, value, rule in (("confirmed", "confirmed", "confirming_phrase"),
+                              ("none", "none", "no_leak_conclusion"),
+                              ("suspected", "suspected", "hedged_phrase"),
+                              ("headline", "confirmed", "leak_in_headline")):
+        if name in found:
+            return Finding(value, rule, (found[name],))
     if "not_confirmed" in found:
-        if "loss_theft" in categories or _INVESTIGATING.search(view.text):
+        start, end = found["not_confirmed"]
+        if ("loss_theft" in categories or _INVESTIGATING.search(view.text)
+                or _PROVISIONAL.search(_sentence_at(view.text, start))):
             return Finding("suspected", "not_found_yet", (found["not_confirmed"],))
         return Finding("none", "no_leak_found", (found["not_confirmed"],))
-    if data_at_risk:
+    if data_at_risk and _LEAVES_CONTROL.intersection(categories):
         return Finding("suspected", "data_at_risk_listed")
     return Finding("unknown", "not_stated")
 
 
 def _first_phrases(view: PostText) -> dict[str, tuple[int, int]]:
     found: dict[str, tuple[int, int]] = {}
+    negated = _negated_lines(view.text)
+    title, headline_read = view.heading.title, False
     for sentence in _SENTENCE.finditer(view.text):
         chunk, offset = sentence.group(0), sentence.start()
-        in_heading = view.headline_start <= offset < view.headline_end
+        # Only the headline's first sentence: a headerless release may open with a paragraph.
+        in_headline = not headline_read and title.start <= offset < max(title.end, title.start + 1)
+        headline_read = headline_read or in_headline
         for name, pattern in _PATTERNS.items():
-            if name in found or (in_heading and name != "suspected"):
+            if name in found or not _reads(name, in_headline):
                 continue
-            match = pattern.search(chunk)
-            if match is None:
+            if name in ("confirmed", "suspected") and offset in negated:
                 continue
-            if name == "confirmed" and (_HEDGE.search(chunk, match.end())
-                                        or _CONDITIONAL.search(chunk)):
-                continue
-            found[name] = (offset + match.start(), offset + match.end())
+            match = _phrase(name, pattern, chunk)
+            if match is not None:
+                found[name] = (offset + match.start(), offset + match.end())
     return found
+
+
+def _reads(name: str, in_headline: bool) -> bool:
+    """Which phrases a sentence is read for: a headline names a leak or hedges it, and the
+    body says everything else."""
+    if name == "suspected":
+        return True
+    return (name == "headline") == in_headline
+
+
+def _phrase(name: str, pattern: re.Pattern[str], chunk: str) -> re.Match[str] | None:
+    """The first match of `pattern` in a sentence that stands as written."""
+    if name in ("confirmed", "headline") and _CONDITIONAL.search(chunk):
+        return None
+    for match in pattern.finditer(chunk):
+        if name in ("confirmed", "headline") and _hedged(chunk, match.end()):
+            continue
+        if name == "suspected" and not _is_hedge_about_data(chunk, match):
+            continue
+        return match
+    return None
+
+
+def _hedged(chunk: str, end: int) -> bool:
+    """Whether the clause after a phrase hedges or negates it: `流出した|可能性があります`."""
+    window = chunk[end:end + _CLAUSE]
+    stop = _CLAUSE_END.search(window)
+    return bool(_HEDGE.search(window[:stop.start()] if stop else window))
+
+
+def _is_hedge_about_data(chunk: str, match: re.Match[str]) -> bool:
+    """A hedge about data that is not itself negated: keeps `情報が流出した可能性`; drops
+    `これ以上漏えいする可能性はございません` and `不正アクセスを受けた可能性が高い`."""
+    if _NEGATED_HEDGE.match(chunk, match.end()):
+        return False
+    return bool(_HEDGE_SUBJECT.search(chunk, max(0, match.start() - _HEDGE_WINDOW),
+                                      match.end()))
+
+
+def _sentence_at(text: str, position: int) -> str:
+    start = max(text.rfind("。", 0, position), text.rfind("\n", 0, position)) + 1
+    return text[start:position + _CLAUSE]
+
+
+def _negated_lines(text: str) -> set[int]:
+    """Start offsets of bullet lines that follow a negated list header."""
+    out: set[int] = set()
+    offset, under_header = 0, False
+    for line in text.split("\n"):
+        if _BULLET.match(line):
+            if under_header:
+                out.add(offset)
+        elif line.strip():
+            under_header = bool(_NEGATED_HEADER.search(line))
+        offset += len(line) + 1
+    return out
