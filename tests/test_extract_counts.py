@@ -25,6 +25,9 @@ def count_of(body: str) -> int | None:
     ("会員二十名の個人情報を含む名簿を紛失しました。", 20),
     # a stated total wins over its parts
     ("対象となるお客様は合計 1,024件です。\n・個人のお客様 1,000件\n・法人のお客様 24件", 1024),
+    ("流出した顧客情報 合計件数:120件(内訳は別表のとおり)", 120),
+    # a qualifier with its counted noun (延べ人数, 合計件数)
+    ("閲覧された記録は延べ人数 40名分の個人情報に及びます。", 40),
     # groups listed inline are summed
     ("受講者5名及び講師2名の氏名と住所が記載されていました。", 7),
     ("利用者12人並びに見学者3人の連絡先が含まれます。", 15),
@@ -32,6 +35,9 @@ def count_of(body: str) -> int | None:
     # the records that leaked outrank a related head-count
     ("申込者40人の保護者35件のメールアドレスが他の受信者に表示されました。", 35),
     ("参加児童20名の保護者18件のメールアドレスを宛先に入力して送信しました。", 18),
+    # a count after a comma written as the Japanese 読点, and an honorific 名様
+    ("宛先を誤ったため,42件のメールアドレスが他の受信者に表示されました。", 42),
+    ("対象のお客様は5名様です。", 5),
     # sheets and letters count records
     ("受験者の氏名が記載された申込書25枚を紛失しました。", 25),
     ("お客様の住所が記載された通知書12通を誤って別の宛先に郵送しました。", 12),

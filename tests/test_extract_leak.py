@@ -50,6 +50,8 @@ def test_none(body: str) -> None:
 
 @pytest.mark.parametrize("body", [
     "会員情報が外部に流出した可能性があります。",
+    # a hedge at the end of a sentence scopes over a continuative leak verb before it
+    "個人情報が流出し、第三者に悪用されるおそれがあります。",
     "顧客データが閲覧された可能性を否定できません。",
     # a provisional "not found": the finding may still change
     "現時点で個人情報の流出は確認されておりません。",
@@ -78,6 +80,27 @@ def test_a_headline_that_names_a_leak_confirms_when_the_body_does_not_hedge() ->
 ])
 def test_near_misses_say_nothing(body: str) -> None:
     assert status_of(body) == "unknown"
+
+
+def test_a_headline_yields_to_a_finding_in_the_body() -> None:
+    body = "調査の結果、顧客情報の流出は確認されませんでした。"
+    assert status_of(body, header="顧客情報流出に関する調査結果について\n\n") == "none"
+    assert status_of("調査を進めています。", header="情報流出の有無について\n\n") == "unknown"
+
+
+@pytest.mark.parametrize("body, categories, expected", [
+    # a device taken out and lost is a loss, not data taken
+    ("職員がUSBメモリを自宅に持ち出して紛失しました。", ("loss_theft",), "suspected"),
+    # an account used by an attacker is no data taken
+    ("攻撃者により管理者アカウントが使用されたことを確認しました。", ("unauthorized_access",),
+     "suspected"),
+    # data published by mistake is exposed, not known to be viewed
+    ("ホームページに個人情報を含む資料を誤って掲載していました。", ("misconfiguration",),
+     "suspected"),
+])
+def test_exposure_without_a_taker_is_not_confirmed(body: str, categories: tuple[str, ...],
+                                                    expected: str) -> None:
+    assert status_of(body, categories, at_risk=True) == expected
 
 
 def test_an_outage_with_nothing_said_about_leakage_is_unknown() -> None:

@@ -6,7 +6,7 @@ line such as `157 件` takes its context from the lines above it (a table cell u
 number that is part of a word (`第三者`, `一人ひとり`, `今回の一件`) is no count. Groups joined
 inline in one sentence (`A1名及びB2名`) are one candidate, their sum. A stated total (計, 合計)
 wins; otherwise the items of a listed breakdown are summed, or the best-placed single count is
-taken. People outrank records in the same sentence (`計80件、延べ1683名分`) unless the record
+taken. People outrank records in the same sentence (`計80件、延べ人数1683名分`) unless the record
 count names the leaked items and the people are a related head-count (`児童9人の保護者8件の
 メールアドレス`). Counts of mails, files, accesses, staff, reporters or a subset (うち) lose.
 """
@@ -29,7 +29,8 @@ def _alternatives(words: list[str]) -> str:
 # Possessive spaces and a match that never starts on a space keep the search linear over runs
 # of spaces, tabs and digits (NUMBER itself is possessive and anchored on its left).
 _COUNT = re.compile(
-    rf"(?:(?P<before>{_alternatives(_WORDS['qualifiers_before'])})\s*+)?(?P<number>{NUMBER})"
+    rf"(?:(?P<before>{_alternatives(_WORDS['qualifiers_before'])}){_WORDS['counted_noun']}\s*+)?"
+    rf"(?P<number>{NUMBER})"
     rf"\s*+(?P<unit>{_alternatives(_WORDS['units'])})"
     rf"(?P<after>{_alternatives(_WORDS['qualifiers_after'])})?")
 _TOTAL = re.compile(_alternatives(_WORDS["total_words"]))

@@ -5,9 +5,9 @@ confirming phrase counts when its own clause neither hedges nor negates it (`流
 `流出したことは確認されていない`) and its sentence is no conditional (`万一流出した場合`); a hedge
 in another clause (the cause `不正アクセスされた可能性が高い`) does not undo it. A conclusion that
 nothing leaked gives none; a hedge about data (`流出の可能性`, not `これ以上漏えいする可能性は
-ない`) gives suspected; a headline that names a leak confirms when the body does not hedge. A bare
-"no leak found" gives none, unless the finding is provisional (現時点では), the data is out of the
-organisation's hands or the investigation goes on, where it is suspected. Bullets under a negated
+ない`) gives suspected. A bare "no leak found" gives none, unless the finding is provisional
+(現時点では), the data is out of the organisation's hands or the investigation goes on, where it
+is suspected. Otherwise a headline that names a leak (`個人情報漏えいについて`) confirms it. Bullets under a negated
 list header (`以下の事実は確認されていません。・情報が流出したこと`) are negated. Listed data at risk
 with no wording at all is suspected only when the incident moved data out of control, not for an
 outage (ransomware alone): that stays unknown.
@@ -23,6 +23,7 @@ _TABLE = data.load("leak_status")
 _PATTERNS = {name: re.compile("|".join(_TABLE[name]))
              for name in ("confirmed", "none", "suspected", "headline", "not_confirmed")}
 _HEDGE = re.compile("|".join(_TABLE["hedge_after"]))
+_SOFT_HEDGE = re.compile(_TABLE["soft_hedge"])
 _NEGATED_HEDGE = re.compile(_TABLE["negated_hedge_after"])
 _HEDGE_SUBJECT = re.compile(_TABLE["hedge_subject"])
 _CONDITIONAL = re.compile("|".join(_TABLE["conditional"]))
@@ -34,7 +35,9 @@ _LEAVES_CONTROL = frozenset(_TABLE["data_leaves_control"])
 _SENTENCE = re.compile(r"[^。\n]+")
 _CLAUSE_END = re.compile(r"[、,。]")
 _CLAUSE = 30  # characters after a phrase read as its clause (bounded: linear time)
+_SENTENCE_REST = 60  # characters after a continuative phrase (流出し、) read for a hedge
 _HEDGE_WINDOW = 40  # characters before a hedge searched for what it is about
+_HEDGE_AFTER = 20   # … and after it (可能性があるサーバーには個人情報)
 
 
 def leak_status(view: PostText, categories: tuple[str, ...] = (),
@@ -42,16 +45,17 @@ def leak_status(view: PostText, categories: tuple[str, ...] = (),
     found = _first_phrases(view)
     for name, value, rule in (("confirmed", "confirmed", "confirming_phrase"),
                               ("none", "none", "no_leak_conclusion"),
-                              ("suspected", "suspected", "hedged_phrase"),
-                              ("headline", "confirmed", "leak_in_headline")):
+                              ("suspected", "suspected", "hedged_phrase")):
         if name in found:
             return Finding(value, rule, (found[name],))
     if "not_confirmed" in found:
-        start, end = found["not_confirmed"]
+        start = found["not_confirmed"][0]
         if ("loss_theft" in categories or _INVESTIGATING.search(view.text)
                 or _PROVISIONAL.search(_sentence_at(view.text, start))):
             return Finding("suspected", "not_found_yet", (found["not_confirmed"],))
         return Finding("none", "no_leak_found", (found["not_confirmed"],))
+    if "headline" in found:
+        return Finding("confirmed", "leak_in_headline", (found["headline"],))
     if data_at_risk and _LEAVES_CONTROL.intersection(categories):
         return Finding("suspected", "data_at_risk_listed")
     return Finding("unknown", "not_stated")
@@ -90,7 +94,7 @@ def _phrase(name: str, pattern: re.Pattern[str], chunk: str) -> re.Match[str] | 
     if name in ("confirmed", "headline") and _CONDITIONAL.search(chunk):
         return None
     for match in pattern.finditer(chunk):
-        if name in ("confirmed", "headline") and _hedged(chunk, match.end()):
+        if name in ("confirmed", "headline") and _hedged(chunk, match):
             continue
         if name == "suspected" and not _is_hedge_about_data(chunk, match):
             continue
@@ -98,8 +102,12 @@ def _phrase(name: str, pattern: re.Pattern[str], chunk: str) -> re.Match[str] | 
     return None
 
 
-def _hedged(chunk: str, end: int) -> bool:
-    """Whether the clause after a phrase hedges or negates it: `流出した|可能性があります`."""
+def _hedged(chunk: str, match: re.Match[str]) -> bool:
+    """Whether the clause after a phrase hedges or negates it: `流出した|可能性があります`. A
+    phrase that goes on (`流出し、悪用されるおそれ`) is hedged by the rest of its sentence."""
+    end = match.end()
+    if match.group(0).endswith("、"):
+        return bool(_SOFT_HEDGE.search(chunk, end, end + _SENTENCE_REST))
     window = chunk[end:end + _CLAUSE]
     stop = _CLAUSE_END.search(window)
     return bool(_HEDGE.search(window[:stop.start()] if stop else window))
@@ -111,7 +119,7 @@ def _is_hedge_about_data(chunk: str, match: re.Match[str]) -> bool:
     if _NEGATED_HEDGE.match(chunk, match.end()):
         return False
     return bool(_HEDGE_SUBJECT.search(chunk, max(0, match.start() - _HEDGE_WINDOW),
-                                      match.end()))
+                                      match.end() + _HEDGE_AFTER))
 
 
 def _sentence_at(text: str, position: int) -> str:

@@ -11,10 +11,10 @@ _BIG_UNITS = (("億", 10 ** 8), ("万", 10 ** 4))
 _DIGIT = "0-9〇一二三四五六七八九"
 _NUMERAL = _DIGIT + "十百千万億"
 # A run of digits, kanji numerals and their units; spaces only inside digit groups. It starts
-# where no numeral (nor a numeral and one space) stands before it, and its quantifiers are
+# where no numeral (nor a numeral and a space, comma or point) stands before it, and its quantifiers are
 # possessive: a long run of digits or of `1 1 1 …` is read once, never re-read from each of
 # its positions, so a search over it stays linear.
-NUMBER = (rf"(?<![{_NUMERAL},.])(?<![{_NUMERAL}]\s)[{_DIGIT}][{_NUMERAL},.]*+"
+NUMBER = (rf"(?<![{_NUMERAL}])(?<![{_NUMERAL}][\s,.])[{_DIGIT}][{_NUMERAL},.]*+"
           rf"(?:\s(?=[0-9万億])[{_NUMERAL},.]++)*+")
 _NUMBER = re.compile(NUMBER)
 # No number worth reading is longer (`924万4,553` is 10); a run of thousands of digits is noise
