@@ -43,6 +43,8 @@ def test_confirmed(body: str) -> None:
     "専門家の調査により、外部に流出した可能性は低いと判断しております。",
     "暗号化されていたため、データが流出した可能性は低く、二次被害のおそれも限定的です。",
     "調査の結果、個人情報の流出は確認されていません。",
+    "会員情報の外部への漏えいはございません。",
+    "調査の結果、第三者に閲覧された形跡は確認されておりません。",
 ])
 def test_none(body: str) -> None:
     assert status_of(body) == "none"
@@ -80,6 +82,11 @@ def test_a_headline_that_names_a_leak_confirms_when_the_body_does_not_hedge() ->
 ])
 def test_near_misses_say_nothing(body: str) -> None:
     assert status_of(body) == "unknown"
+
+
+def test_one_item_not_leaking_is_no_conclusion_about_the_rest() -> None:
+    body = "名簿が閲覧可能な状態でした。なお、パスワードの流出はありません。"
+    assert status_of(body) == "suspected"
 
 
 def test_a_headline_yields_to_a_finding_in_the_body() -> None:

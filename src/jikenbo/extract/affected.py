@@ -45,12 +45,15 @@ _PERPETRATOR_AFTER = re.compile(_WORDS["perpetrator_after"])
 _RELATED_GROUP_AFTER = re.compile(_WORDS["related_group_after"])
 _LEAKED_ITEM_AFTER = re.compile(_WORDS["leaked_item_after"])
 _JOINED = re.compile(_WORDS["joined_counts_between"])
+_FIELD_LABEL = re.compile(
+    rf"(?P<field>{_alternatives(_WORDS['field_labels'])})(?:等)?\s*[::]?\s*\(?\s*$")
 _WORD_BEFORE = re.compile(r"[第A-Za-z]")
 _UNIT_COMPOUNDS = tuple(_WORDS["unit_compounds"])
 _PEOPLE_UNITS = {"名", "人", "人分", "名分", "世帯"}
 _ORGANISATION_UNITS = {"社", "団体"}
 _SHORT_LINE = 40
 _FOREIGN_WINDOW = 30
+_LABEL = 20  # characters before a count read for the item of data it counts
 _LOOK_BEFORE = 40  # characters before a count read for what it counts (bounded: linear time)
 _SENTENCE_REST = 200  # characters after a count searched for the end of its sentence
 _LARGEST = 10 ** 9  # more than any organisation's people or records: a misread, not a count
@@ -68,6 +71,7 @@ class _Candidate:
     line: int
     related: bool = False  # a head-count beside the affected group (児童9人の保護者)
     joined: bool = False   # the sum of groups joined inline (A1名及びB2名)
+    field: str = ""        # the one item of data it counts (氏名 1,200件), not a group of people
 
 
 def affected_count(view: PostText) -> Finding[int | None]:
@@ -80,11 +84,26 @@ def affected_count(view: PostText) -> Finding[int | None]:
         return Finding(best.value, "stated_total", ((best.start, best.end),))
     items = _breakdown(candidates)
     best = max(candidates, key=lambda item: (item.score, item.people, item.value))
+    if len(items) >= 2 and _item_by_item(items):
+        widest = max(items, key=lambda item: item.value)
+        return Finding(widest.value, "widest_item_count", ((widest.start, widest.end),))
     if len(items) >= 2 and sum(item.value for item in items) > best.value:
         return Finding(sum(item.value for item in items), "sum_of_listed_groups",
                        tuple((item.start, item.end) for item in items))
     rule = "sum_of_joined_groups" if best.joined else "best_count"
     return Finding(best.value, rule, ((best.start, best.end),))
+
+
+def _field(line: str, match: re.Match[str]) -> str:
+    label = _FIELD_LABEL.search(line, max(0, match.start() - _LABEL), match.start())
+    return label["field"] if label else ""
+
+
+def _item_by_item(items: list[_Candidate]) -> bool:
+    """Whether counts name different items of the same people (氏名 1,200件 / 住所 1,200件),
+    which are not summed; one item twice (代表アドレス 41件 / 個人アドレス 2件) is two groups."""
+    fields = [item.field for item in items]
+    return all(fields) and len(set(fields)) == len(fields)
 
 
 def _breakdown(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -120,7 +139,8 @@ def _candidates(view: PostText) -> list[_Candidate]:
                 value, offset + match.start(), offset + match.end(),
                 _score(line, personal, match) + (0.5 if leaked_items else 0),
                 _is_total(line, match), _is_item(line, len(matches)), people, number,
-                related=bool(people and _RELATED_GROUP_AFTER.match(line, match.end()))))
+                related=bool(people and _RELATED_GROUP_AFTER.match(line, match.end())),
+                field=_field(line, match)))
         found.extend(_join(line, offset, line_found))
         offset += len(line) + 1
     return found
@@ -151,7 +171,7 @@ def _join(line: str, offset: int, found: list[_Candidate]) -> list[_Candidate]:
     for item in found:
         last = out[-1] if out else None
         if (last and last.people == item.people and not last.total and not item.total
-                and last.score > 0 and item.score > 0
+                and last.score > 0 and item.score > 0 and not _item_by_item([last, item])
                 and _JOINED.search(line[last.end - offset:item.start - offset])):
             out[-1] = replace(last, value=last.value + item.value, end=item.end,
                               score=max(last.score, item.score), joined=True)
