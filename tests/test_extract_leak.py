@@ -20,6 +20,9 @@ def status_of(body: str, categories: tuple[str, ...] = (), at_risk: bool = False
     # a misdelivery that reached the recipient, even if the papers came back
     "患者1名の結果通知を別の方へ誤送付しました。回収済みのため、これ以上漏えいする可能性はございません。",
     "お客様の請求書を他のお客様に誤送付する事案が発生しました。",
+    # a mail whose recipients saw each other's addresses
+    "講座の案内を Bcc で送信するべきところ、To で送信しました。",
+    "会員 52 名のアドレスを CC 欄に入力した状態でメールを送信しました。",
     # data shown to other users
     "ログイン後の画面に別の利用者の情報が表示される事象が起きました。",
     "予約ページで他の会員のデータが表示される不具合がありました。",
