@@ -1,0 +1,177 @@
+"""STIX 2.1 and TAXII 2.1 checked by the ecosystem's own tools: stix2-validator, stix2.parse,
+and taxii2-client pulling from the casebook server on loopback."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import stix2
+from stix2validator import ValidationOptions, validate_instance
+from taxii2client.v21 import Server, as_pages
+
+from jikenbo.export.casebook import source_reference
+from jikenbo.web.taxii import COLLECTION
+from tests.conftest import SAMPLE, run_cli
+from tests.helpers import casebook_server
+
+
+@pytest.fixture(scope="module")
+def casebook(tmp_path_factory) -> str:
+    location = str(tmp_path_factory.mktemp("stix") / "casebook.db")
+    assert run_cli("ingest", "--db", location, str(SAMPLE)).returncode == 0
+    return location
+
+
+@pytest.fixture(scope="module")
+def exported(casebook: str) -> bytes:
+    result = run_cli("export", "--db", casebook, "--format", "stix")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def bundle(exported: bytes) -> dict:
+    return json.loads(exported)
+
+
+def _of(bundle: dict, kind: str) -> list[dict]:
+    return [item for item in bundle["objects"] if item["type"] == kind]
+
+
+def _cases(casebook: str) -> dict[str, list[dict]]:
+    rows = [json.loads(line) for line in run_cli("export", "--db", casebook).stdout.splitlines()]
+    found: dict[str, list[dict]] = {}
+    for row in rows:
+        if row["case"]:
+            found.setdefault(row["case"], []).append(row)
+    return found
+
+
+def test_the_bundle_passes_the_oasis_validator_without_errors(bundle: dict) -> None:
+    results = validate_instance(bundle, ValidationOptions(version="2.1"))
+    assert [error.message for error in results.errors] == [] and results.is_valid
+    # the same check fails on what the old exporter wrote: empty lists and nulls
+    broken = json.loads(json.dumps(bundle))
+    incident = next(item for item in broken["objects"] if item["type"] == "incident")
+    incident.update(labels=[], x_jikenbo_affected_count=None)
+    assert len(validate_instance(broken, ValidationOptions(version="2.1")).errors) >= 2
+
+
+def test_stix2_parses_it_without_allowing_custom_content(exported: bytes) -> None:
+    parsed = stix2.parse(exported.decode("utf-8"))  # allow_custom defaults to False
+    assert {item.type for item in parsed.objects} >= {
+        "incident", "report", "identity", "relationship", "marking-definition",
+        "extension-definition"}
+
+
+def test_one_incident_per_case_and_a_report_per_incident_release(bundle: dict,
+                                                                 casebook: str) -> None:
+    cases = _cases(casebook)
+    incidents = _of(bundle, "incident")
+    assert len(incidents) == len(cases)
+    numbers = [item["external_references"][0]["external_id"] for item in incidents]
+    assert sorted(numbers) == sorted(cases)
+    reports = _of(bundle, "report")
+    assert len(reports) == sum(len(rows) for rows in cases.values())
+    shirai = next(item for item in incidents
+                  if item["external_references"][0]["external_id"] == "2024-313")
+    own = [r for r in reports if shirai["id"] in r["object_refs"]]
+    assert len(own) == len(cases["2024-313"]) == 16
+
+
+def test_incidents_carry_the_incident_core_extension(bundle: dict) -> None:
+    core_id = "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
+    own_id = _of(bundle, "extension-definition")[0]["id"]
+    for incident in _of(bundle, "incident"):
+        core = incident["extensions"][core_id]
+        assert core["determination"] == "confirmed"
+        assert core["investigation_status"] in ("open", "closed")
+        assert incident["extensions"][own_id]["case_number"]
+        assert incident["lang"] == "ja"
+    shirai = next(i for i in _of(bundle, "incident") if "2024-313" in i["description"])
+    core = shirai["extensions"][core_id]
+    assert "supply-chain-vendor" in core["incident_types"]
+    assert core["impacted_entity_counts"]["individual"] > 0
+    assert core["first_seen"].startswith("2024-")
+
+
+def test_producer_marking_and_relationships(bundle: dict) -> None:
+    [producer] = [i for i in _of(bundle, "identity") if i["identity_class"] == "system"]
+    [marking] = _of(bundle, "marking-definition")
+    assert marking["name"] == "TLP:CLEAR"
+    for item in bundle["objects"]:
+        if item["type"] not in ("marking-definition",) and item["id"] != producer["id"]:
+            assert item["created_by_ref"] == producer["id"], item["id"]
+            assert item["object_marking_refs"] == [marking["id"]], item["id"]
+    names = {i["id"]: i["name"] for i in _of(bundle, "identity")}
+    shirai = next(i for i in _of(bundle, "incident") if "2024-313" in i["description"])
+    targeted = {names[r["target_ref"]] for r in _of(bundle, "relationship")
+                if r["source_ref"] == shirai["id"] and r["relationship_type"] == "targets"}
+    assert {"白井市", "熊本市"} <= targeted
+    assert any("東京ガスエンジニアリングソリューションズ" in name for name in targeted)
+
+
+def test_dates_are_never_invented_and_two_exports_are_identical(exported: bytes,
+                                                                casebook: str) -> None:
+    assert b"1970-01-01" not in exported
+    again = run_cli("export", "--db", casebook, "--format", "stix").stdout
+    assert again == exported
+
+
+def test_sources_are_file_names_or_urls_never_local_paths(bundle: dict) -> None:
+    for report in _of(bundle, "report"):
+        [reference] = report["external_references"]
+        assert "/" not in reference["source_name"] and reference["source_name"].endswith(".txt")
+    assert str(SAMPLE) not in json.dumps(bundle, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("locator, expected", [
+    ("/home/someone/corpus/000_d3fd.txt", (None, "000_d3fd.txt")),
+    ("C:\\Users\\a\\notice.pdf", (None, "notice.pdf")),
+    ("https://www.city.shiroi.chiba.jp/news/1.html",
+     ("https://www.city.shiroi.chiba.jp/news/1.html", "www.city.shiroi.chiba.jp")),
+    ("-", (None, "stdin")),
+])
+def test_source_reference(locator: str, expected: tuple) -> None:
+    assert source_reference(locator) == expected
+
+
+def test_non_incident_posts_are_left_out_unless_asked(casebook: str, bundle: dict) -> None:
+    everything = run_cli("export", "--db", casebook, "--format", "stix", "--all-releases")
+    reports = _of(json.loads(everything.stdout), "report")
+    assert len(reports) > len(_of(bundle, "report"))
+
+
+def test_taxii_client_pulls_the_collection_in_pages(casebook: str, bundle: dict) -> None:
+    with casebook_server(casebook) as base:
+        server = Server(f"{base}/taxii2/")
+        [root] = server.api_roots
+        [collection] = root.collections
+        assert collection.id == COLLECTION and collection.can_read and not collection.can_write
+        pulled = []
+        for envelope in as_pages(collection.get_objects, per_request=50):
+            pulled.extend(envelope.get("objects", []))
+        assert sorted(o["id"] for o in pulled) == sorted(o["id"] for o in bundle["objects"])
+        manifest = collection.get_manifest()
+        assert len(manifest["objects"]) == min(100, len(pulled))
+        last = max(item["date_added"] for item in collection.get_manifest(limit=500)["objects"])
+        assert "objects" not in collection.get_objects(added_after=last)
+        one = collection.get_object(pulled[0]["id"])
+        assert one["objects"][0] == pulled[0]
+        assert stix2.parse({"type": "bundle", "id": bundle["id"], "objects": pulled})
+
+
+def test_taxii_refuses_other_media_types_and_unknown_collections(casebook: str) -> None:
+    import httpx
+    with casebook_server(casebook) as base:
+        root = f"{base}/taxii2/casebook/"
+        wrong = httpx.get(root, headers={"Accept": "application/xml"})
+        assert wrong.status_code == 406
+        assert wrong.headers["content-type"].startswith("application/taxii+json")
+        missing = httpx.get(root + "collections/nope/objects/",
+                            headers={"Accept": "application/taxii+json;version=2.1"})
+        assert missing.status_code == 404 and missing.json()["http_status"] == "404"
+        bad = httpx.get(root + f"collections/{COLLECTION}/objects/",
+                        params={"added_after": "yesterday"})
+        assert bad.status_code == 400
