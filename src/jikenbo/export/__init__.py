@@ -7,10 +7,10 @@ incident releases are exported unless asked otherwise).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
 
-from jikenbo.export import csv, jsonl, misp, stix, veris
 from jikenbo.export.casebook import Options
 from jikenbo.export.select import Filters, select
 
@@ -23,8 +23,7 @@ ENCODINGS = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "cp932": "cp932"}
 
 @dataclass(frozen=True)
 class Renderer:
-    name: str
-    render: Callable[..., int]
+    name: str                # also the module of `jikenbo.export` that renders it
     media_type: str
     suffix: str
     encoding: str
@@ -32,16 +31,21 @@ class Renderer:
     unit: str                # what the count it returns counts
     description: str
 
+    def render(self, *args: Any, **kwargs: Any) -> int:
+        """The format's `render`; its module (and stix2 or pymisp) is imported only now, so that
+        every other command starts without them."""
+        return import_module(f"{__name__}.{self.name}").render(*args, **kwargs)
+
 
 RENDERERS: dict[str, Renderer] = {r.name: r for r in (
-    Renderer("jsonl", jsonl.render, "application/x-ndjson", ".jsonl", "utf-8", False, "records",
+    Renderer("jsonl", "application/x-ndjson", ".jsonl", "utf-8", False, "records",
              "one record a line, as RECORD.md has it, with id, case and source"),
-    Renderer("csv", csv.render, "text/csv", ".csv", "utf-8-sig", False, "records",
+    Renderer("csv", "text/csv", ".csv", "utf-8-sig", False, "records",
              "a spreadsheet row per release (Excel-ready: BOM, CRLF, TRUE/FALSE)"),
-    Renderer("stix", stix.render, "application/stix+json;version=2.1", ".json", "utf-8", True,
+    Renderer("stix", "application/stix+json;version=2.1", ".json", "utf-8", True,
              "incidents", "a STIX 2.1 bundle: an incident per case, a report per release"),
-    Renderer("misp", misp.render, "application/json", ".json", "utf-8", True, "events",
+    Renderer("misp", "application/json", ".json", "utf-8", True, "events",
              "MISP events (one per case) with incident, victim and report objects"),
-    Renderer("veris", veris.render, "application/json", ".json", "utf-8", True, "incidents",
+    Renderer("veris", "application/json", ".json", "utf-8", True, "incidents",
              "VERIS 1.4 incidents (VCDB style), one per case, as a JSON list"),
 )}
