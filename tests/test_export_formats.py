@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
+from importlib import resources
 
 import jsonschema
 import pytest
@@ -71,6 +73,26 @@ def test_veris_incidents_validate_against_the_shipped_schema(casebook: str) -> N
         errors = [error.message for error in validator.iter_errors(incident)]
         assert errors == [], (incident["victim"]["victim_id"], errors[:3])
     assert list(validator.iter_errors({**incidents[0], "security_incident": "Maybe"}))
+
+
+def test_verispy_loads_the_veris_export(casebook: str, tmp_path) -> None:
+    """VCDB's loader, one file per incident as VCDB keeps them, with the shipped schema (it
+    would otherwise download it)."""
+    verispy = pytest.importorskip("verispy")
+    incidents = json.loads(_export(casebook, "--format", "veris"))
+    for incident in incidents:
+        (tmp_path / f"{incident['incident_id']}.json").write_text(
+            json.dumps(incident, ensure_ascii=False), encoding="utf-8")
+    schema_path = str(resources.files("jikenbo.data").joinpath("veris/verisc-merged.json"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas' fragmentation notices from verispy
+        frame = verispy.VERIS(json_dir=str(tmp_path), verbose=False).json_to_df(
+            verbose=False, schema_path=schema_path)
+    assert len(frame) == len(incidents)
+    assert int(frame["action.Hacking"].sum()) > 0 and int(frame["action.Error"].sum()) > 0
+    disclosed = frame["attribute.confidentiality.data_disclosure.Yes"].sum()
+    assert disclosed == sum(i["attribute"]["confidentiality"]["data_disclosure"] == "Yes"
+                            for i in incidents)
 
 
 def test_a_provider_breach_is_one_veris_incident_with_secondary_victims(casebook: str) -> None:

@@ -175,3 +175,19 @@ def test_taxii_refuses_other_media_types_and_unknown_collections(casebook: str) 
         bad = httpx.get(root + f"collections/{COLLECTION}/objects/",
                         params={"added_after": "yesterday"})
         assert bad.status_code == 400
+
+
+def test_the_web_serves_the_same_exports_as_the_cli(casebook: str, exported: bytes) -> None:
+    import httpx
+    with casebook_server(casebook) as base:
+        stix_download = httpx.get(f"{base}/api/export/stix", timeout=60)
+        assert stix_download.status_code == 200
+        assert stix_download.headers["content-type"].startswith("application/stix+json")
+        assert stix_download.content == exported
+        csv_download = httpx.get(f"{base}/api/export/csv",
+                                 params={"case": "2024-313", "encoding": "cp932", "labels": "ja"})
+        cli = run_cli("export", "--db", casebook, "--format", "csv", "--case", "2024-313",
+                      "--encoding", "cp932", "--labels", "ja").stdout
+        assert csv_download.content == cli and "白井市" in cli.decode("cp932")
+        assert httpx.get(f"{base}/api/export/xml").status_code == 404
+        assert httpx.get(f"{base}/api/export/csv", params={"since": "July"}).status_code == 400

@@ -93,9 +93,11 @@ def stix_time(value: str | None) -> datetime | None:
 def added_range(case: Case, added: Mapping[str, str]) -> tuple[datetime, datetime]:
     """When a case's releases were first and last stored: its objects' created and modified."""
     moments = sorted(stix_time(added[r.id]) for r in case.releases if r.id in added)
-    if not moments:  # a casebook read without store times: the case's own dates, else epoch of
-        dates = [stix_time(d) for d in (case.summary.first, case.summary.latest) if d]  # jikenbo
-        moments = sorted(dates) or [datetime(2024, 1, 1, tzinfo=timezone.utc)]
+    if not moments:  # read without store times (a library caller): the case's own dates, else
+        moments = sorted(stix_time(d) for d in (case.summary.first, case.summary.latest) if d)
+    if not moments:  # today, which is when the object is being made — never a made-up epoch
+        today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        moments = [today]
     return moments[0], moments[-1]
 
 

@@ -82,15 +82,13 @@ def _coded(categories: Sequence[str]) -> dict[str, dict]:
 
 
 def _when(case: Case) -> dict[str, int]:
-    first = case.summary.first
-    if first:
-        year, month, day = (int(part) for part in first.split("-"))
+    """The first known date of the case; without one, the year of its number (or of storing)."""
+    if case.summary.first:
+        year, month, day = (int(part) for part in case.summary.first.split("-"))
         return {"year": year, "month": month, "day": day}
-    return {"year": int((case.number or "")[:4] or 0) or _stored_year(case)}
-
-
-def _stored_year(case: Case) -> int:
-    return added_range(case, {})[0].year
+    if case.number:
+        return {"year": int(case.number[:4])}
+    return {"year": added_range(case, {})[0].year}
 
 
 def _victim(case: Case) -> dict[str, Any]:
