@@ -137,10 +137,16 @@ def test_source_reference(locator: str, expected: tuple) -> None:
     assert source_reference(locator) == expected
 
 
-def test_non_incident_posts_are_left_out_unless_asked(casebook: str, bundle: dict) -> None:
-    everything = run_cli("export", "--db", casebook, "--format", "stix", "--all-releases")
-    reports = _of(json.loads(everything.stdout), "report")
-    assert len(reports) > len(_of(bundle, "report"))
+def test_non_incident_posts_are_never_stix_incidents(casebook: str, bundle: dict) -> None:
+    rows = [json.loads(line) for line in
+            run_cli("export", "--db", casebook, "--all-releases").stdout.splitlines()]
+    posts = {row["id"] for row in rows if not row["is_incident"]}
+    assert posts
+    named = {ref["external_id"] for item in bundle["objects"]
+             for ref in item.get("external_references", ())}
+    assert not posts & named
+    refused = run_cli("export", "--db", casebook, "--format", "stix", "--all-releases")
+    assert refused.returncode == 2 and b"incidents only" in refused.stderr
 
 
 def test_taxii_client_pulls_the_collection_in_pages(casebook: str, bundle: dict) -> None:

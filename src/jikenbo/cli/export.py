@@ -26,7 +26,7 @@ from jikenbo.store import database_location, open_store
 @click.option("--until", metavar="DATE", help="Only releases published on or before DATE.")
 @click.option("--case", "case", metavar="NUMBER", help="Only the releases of this case.")
 @click.option("--incidents-only/--all-releases", default=None,
-              help="Leave out posts that are not incidents (the default for stix, misp, veris).")
+              help="Leave out posts that are not incidents (always so for stix, misp, veris).")
 @click.option("--encoding", type=click.Choice(sorted(export.ENCODINGS)), default=None,
               help="CSV text encoding (default utf-8-sig: UTF-8 with a BOM, for Excel).")
 @click.option("--labels", type=click.Choice(["en", "ja"]), default="en", show_default=True,
@@ -40,9 +40,12 @@ def export_command(fmt: str, output: str, query: str, category: str | None,
     renderer = export.RENDERERS[fmt]
     if encoding and fmt != "csv":
         raise click.UsageError("--encoding applies to --format csv only")
+    if renderer.incidents and incidents_only is False:
+        raise click.UsageError(f"--format {fmt} describes incidents only; --all-releases "
+                               "applies to jsonl and csv")
     with _user_errors():
         filters = export.Filters(query, category, organization, vendor, since, until, case,
-                                 renderer.incidents if incidents_only is None else incidents_only)
+                                 renderer.incidents or bool(incidents_only))
         store = open_store(database_location(db))
         releases, cases = export.select(store, filters)
         options = export.Options(labels=labels, added=store.stored_times())

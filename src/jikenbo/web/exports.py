@@ -29,7 +29,7 @@ def register(app: FastAPI, store: Callable[[], Any]) -> None:
             params.get("organization") or None, params.get("vendor") or None,
             params.get("since") or None, params.get("until") or None,
             params.get("case") or None,
-            renderer.incidents if chosen is None else chosen == "true")
+            renderer.incidents or chosen == "true")
         try:
             releases, cases = export.select(store(), filters)
         except UsageError as error:
