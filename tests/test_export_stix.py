@@ -197,3 +197,37 @@ def test_the_web_serves_the_same_exports_as_the_cli(casebook: str, exported: byt
         assert csv_download.content == cli and "白井市" in cli.decode("cp932")
         assert httpx.get(f"{base}/api/export/xml").status_code == 404
         assert httpx.get(f"{base}/api/export/csv", params={"since": "July"}).status_code == 400
+
+
+def _release(release_id: str, organization: str, title: str, published: str,
+             supply_chain: bool, vendors: tuple[str, ...]):
+    from jikenbo.record import Record
+    from jikenbo.store import StoredRelease
+    record = Record(case_id=None, organization=organization, title=title, published=published,
+                    earlier_releases=(), is_incident=True, categories=("ransomware",),
+                    supply_chain=supply_chain, vendors=vendors, affected_count=None,
+                    data_types=("name",), leak_status="suspected",
+                    heading=f"{organization} {title}", source="/tmp/x.txt")
+    return StoredRelease(release_id, record, "", 1, "/srv/notices/x.txt", 0, 0)
+
+
+def test_a_contractors_own_case_leads_to_its_customers_case() -> None:
+    from jikenbo.export.casebook import Options
+    from jikenbo.export.stix import dated_objects
+    tges = "東京ガスエンジニアリングソリューションズ株式会社"
+    releases = [
+        _release("a" * 64, tges, "ランサムウェア被害の発生について", "2024-07-09", False, ()),
+        _release("b" * 64, "白井市", "個人情報の流出の可能性について", "2024-07-23", True,
+                 ("東京ガスエンジニアリングソリューションズ(株)",)),
+    ]
+    cases = {"a" * 64: "2024-300", "b" * 64: "2024-313"}
+    added = {"a" * 64: "2024-07-10T01:00:00+00:00", "b" * 64: "2024-07-24T01:00:00+00:00"}
+    objects = {item.id: item for _, item in dated_objects(releases, cases, Options(added=added))}
+    incidents = {o.external_references[0].external_id: o.id
+                 for o in objects.values() if o.type == "incident"}
+    led = [o for o in objects.values() if o.type == "relationship"
+           and o.source_ref == incidents["2024-300"] and o.target_ref == incidents["2024-313"]]
+    assert len(led) == 1 and "leads to" in led[0].description
+    contractor = [o for o in objects.values() if o.type == "identity" and o.name == tges]
+    assert len(contractor) == 1  # (株) and 株式会社 are one identity
+    assert "/srv" not in json.dumps([o.serialize() for o in objects.values()])

@@ -87,11 +87,11 @@ def _case_objects(case: Case, span: tuple[datetime, datetime],
         identity = _identity(name, stamp)
         yield identity
         yield _relationship("related-to", incident.id, identity.id, stamp)
-    if summary.supply_chain:  # the contractor's breach led to each customer's own case
-        for other in breached_by.get(party_key(summary.breached) or "", ()):
-            if other != incident.id:
-                yield _relationship("related-to", incident.id, other, stamp,
-                                    "委託先のインシデントが発端")
+    if summary.supply_chain:  # the contractor's own case, when apart, led to this one
+        for contractor in breached_by.get(party_key(summary.breached) or "", ()):
+            if contractor != incident.id:
+                yield _relationship("related-to", contractor, incident.id, stamp,
+                                    "委託先のインシデントが発端(leads to)")
     for release in case.releases:
         yield _report(release, incident.id, options, stamp)
 
