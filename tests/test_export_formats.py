@@ -7,6 +7,7 @@ import io
 import json
 import warnings
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -208,3 +209,13 @@ def test_jsonl_names_sources_without_local_paths(casebook: str) -> None:
     assert len(rows) == 75 and all("/" not in row["source"] for row in rows)
     undated = [row for row in rows if row["published"] is None]
     assert undated
+
+
+def test_every_export_option_and_format_is_in_the_readme() -> None:
+    from jikenbo.cli.export import export_command
+    from jikenbo.export import RENDERERS
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    names = [name for param in export_command.params
+             for name in (*param.opts, *param.secondary_opts) if name.startswith("--")]
+    missing = [name for name in (*names, *RENDERERS) if name not in readme]
+    assert missing == []
