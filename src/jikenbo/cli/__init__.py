@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from jikenbo import __version__, evaluate, export, pipeline, sources, stats
+from jikenbo import __version__, evaluate, pipeline, sources, stats
 from jikenbo.cases import curate
 from jikenbo.errors import InputError, JikenboError, UsageError
 from jikenbo.store import database_location, open_store
@@ -162,24 +162,6 @@ def ingest(paths: tuple[str, ...], sample: bool, db: str | None, max_bytes: int,
     click.echo(summary.line(), err=True)
     if summary.failed:
         sys.exit(1)
-
-
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(export.FORMATS)), default="jsonl",
-              show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default="-",
-              help="Write here instead of standard output.")
-@_db_option
-def export_command(fmt: str, output: str, db: str | None) -> None:
-    """Write every stored record as JSON lines, CSV or a STIX 2.1 bundle."""
-    with _user_errors():
-        store = open_store(database_location(db))
-        with click.open_file(output, "w", encoding="utf-8") as handle:
-            count = export.FORMATS[fmt](store, handle)
-        click.echo(f"{count} records exported as {fmt}", err=True)
-
-
-export_command.name = "export"
 
 
 @main.command()
@@ -424,3 +406,4 @@ def _user_errors() -> Iterator[None]:
 
 # Command groups that live in modules of their own register themselves on `main` when imported
 # (one line each, below); they use the options and helpers defined above.
+from jikenbo.cli import export as _export  # noqa: E402,F401  (jikenbo export)

@@ -99,4 +99,7 @@ class Store(Protocol):
 
     def case_numbers_of(self, ids: Sequence[str]) -> dict[str, str]: ...
 
+    def stored_times(self) -> dict[str, str]:
+        """Release id → when it was stored (ISO time, UTC)."""
+
     def close(self) -> None: ...

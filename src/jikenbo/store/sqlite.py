@@ -311,6 +311,10 @@ class SQLiteStore:
         return dict(self.db.execute(f"SELECT release_id, number FROM case_members "
                                     f"WHERE release_id IN ({marks})", list(ids)).fetchall())
 
+    def stored_times(self) -> dict[str, str]:
+        """Release id → when it was stored (ISO time, UTC): exports date their objects by it."""
+        return dict(self.db.execute("SELECT id, ingested_at FROM releases").fetchall())
+
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         """A read-only query, for statistics and tests."""
         return self.db.execute(sql, parameters).fetchall()
