@@ -10,6 +10,7 @@ from typing import Protocol
 from jikenbo.normalize import nfkc
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
+from jikenbo.store.watch import WatchTables
 
 
 @dataclass(frozen=True)
@@ -98,5 +99,7 @@ class Store(Protocol):
     def releases_by_id(self, ids: Sequence[str], full: bool = False) -> list[StoredRelease]: ...
 
     def case_numbers_of(self, ids: Sequence[str]) -> dict[str, str]: ...
+
+    watch: "WatchTables"  # the collector's tables (store/watch.py)
 
     def close(self) -> None: ...

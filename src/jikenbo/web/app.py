@@ -30,6 +30,7 @@ from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
 from jikenbo.web import feeds, views
+from jikenbo.web import sources as sources_page
 
 MAX_BODY = 2_000_000
 CASES_PER_PAGE = 200
@@ -228,6 +229,8 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
                                    f"jikenbo 事件簿: {views.label('category', name)}",
                                    f"feeds/categories/{name}.atom", rows(result.ids)),
                         media_type="application/atom+xml; charset=utf-8")
+
+    sources_page.register(app, store, page)  # /sources and /api/sources (collect/)
 
     # -- writing, only with a token -----------------------------------------------------
     if token:
