@@ -112,6 +112,7 @@ class Site:
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)  # method, path, headers
     posted: list[bytes] = field(default_factory=list)
     slow_seconds: float = 3.0
+    page_delay: float = 0.0    # seconds before each notice page is answered
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -136,6 +137,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path not in self.site.pages:
             return self._send(404, b"not found", "text/plain")
         kind, body = self.site.pages[self.path]
+        if self.path.endswith((".pdf", ".html")) and not self.path.endswith("index.html"):
+            time.sleep(self.site.page_delay)
         body = body.replace(b"{base}", self.site.base.encode())
         tag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         modified = formatdate(1721692800, usegmt=True)

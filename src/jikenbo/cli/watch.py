@@ -9,10 +9,8 @@ from pathlib import Path
 
 import click
 
-from jikenbo import collect
 from jikenbo.cli import _db_option, _user_errors, main
 from jikenbo.collect import watchlist
-from jikenbo.collect.http import Limits
 from jikenbo.errors import JikenboError, UsageError
 from jikenbo.sources import DEFAULT_MAX_BYTES
 from jikenbo.sources.fetch import FetchLimits
@@ -49,13 +47,14 @@ def watch(context: click.Context, once: bool, interval: str | None, force: bool,
     context.ensure_object(dict)["db"] = db
     if context.invoked_subcommand is not None:
         return
+    from jikenbo.collect import http, watcher  # here: the feed parser loads only for a run
     with _user_errors():
         if once == bool(interval):
             raise UsageError("give --once, or --every INTERVAL to keep running")
         pause = watchlist.parse_interval(interval) if interval else None
-        limits = Limits(FetchLimits(connect_timeout=min(10.0, timeout), read_timeout=timeout),
+        limits = http.Limits(FetchLimits(connect_timeout=min(10.0, timeout), read_timeout=timeout),
                         max_bytes, deadline=timeout, host_delay=delay)
-        options = collect.Options(limits, concurrency, max_links, force)
+        options = watcher.Options(limits, concurrency, max_links, force)
         location = database_location(db)
         failed = _run(location, options, as_json, webhook)
         while pause:
@@ -66,18 +65,19 @@ def watch(context: click.Context, once: bool, interval: str | None, force: bool,
         sys.exit(1)
 
 
-def _run(location: str, options: collect.Options, as_json: bool, webhook: str | None) -> bool:
+def _run(location: str, options, as_json: bool, webhook: str | None) -> bool:
     """One watch run with its report; True when something failed."""
+    from jikenbo.collect import report, watcher
     with closing(open_store(location)) as store:
         if not store.watch.entries():
             raise JikenboError(f"the watch list in {location} is empty; add a source with "
                                "'jikenbo watch add URL'")
-    summary = collect.run_once(lambda: open_store(location), options,
-                               lambda report: click.echo(report.line(), err=True))
+    summary = watcher.run_once(lambda: open_store(location), options,
+                               lambda checked: click.echo(checked.line(), err=True))
     for incident in summary.incidents:
         if as_json:
             click.echo(incident.to_json())
-        problem = collect.post_webhook(webhook, incident) if webhook else None
+        problem = report.post_webhook(webhook, incident) if webhook else None
         if problem:
             click.echo(f"warning: {problem}", err=True)
     click.echo(summary.line(), err=True)

@@ -3,13 +3,6 @@ disclosure, once, politely. The first stage of the line: its output goes to `pip
 
 `watchlist` reads the operator's list, `http` fetches conditionally, `robots` asks robots.txt,
 `discover` lists a source's links, `decide` tells incident notices from other news, `watcher`
-runs the whole check and `report` says what happened.
+runs the whole check and `report` says what happened. (Nothing is imported here, so that the
+`jikenbo` command starts without the feed parser; import the module you need.)
 """
-from __future__ import annotations
-
-from jikenbo.collect.http import Limits
-from jikenbo.collect.report import NewIncident, RunSummary, SourceReport, post_webhook
-from jikenbo.collect.watcher import Options, run_once
-
-__all__ = ["Limits", "NewIncident", "Options", "RunSummary", "SourceReport", "post_webhook",
-           "run_once"]

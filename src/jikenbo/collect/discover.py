@@ -76,7 +76,8 @@ def _feed(url: str, data: bytes, content_type: str | None) -> Discovered:
             continue
         title = _squeeze(item.get("title", ""))
         summary = _squeeze(_text_of(item.get("summary", "")))
-        signature = item.get("updated") or item.get("published") or title
+        # dict.get: the stored keys only (feedparser's own get maps `updated` to `published`)
+        signature = dict.get(item, "updated") or dict.get(item, "published") or title
         links.append(Link(target, f"{title}\n{summary}" if summary else title, signature))
     return Discovered("feed", _unique(links))
 

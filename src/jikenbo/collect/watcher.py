@@ -109,7 +109,8 @@ def check_source(store, entry: WatchEntry, client: Client, robots: Robots,
         found = _with_children(discover(entry.kind, entry.url, answer.data, answer.content_type),
                                client, report)
     except InputError as error:
-        report.status, report.message = "failed", str(error)
+        report.status = "failed"
+        report.message = error.reason if error.name == entry.url else str(error)
         store.watch.record_check(entry.id, _failure(entry, report.message))
         return report
     complete = _follow_links(store, entry, found.links, client, robots, options, report)
@@ -163,42 +164,54 @@ def _needs_look(seen: SeenLink | None, link: Link) -> bool:
 
 def _follow(store, entry: WatchEntry, link: Link, seen: SeenLink | None, client: Client,
             robots: Robots, report: SourceReport) -> SeenLink:
-    def remember(decision: str, reason: str, answer: Answer | None = None) -> SeenLink:
-        validators = answer.validators if answer else Validators()
-        if decision == "skipped":
-            report.skipped += 1
-        elif decision == "failed":
-            report.failed += 1
-            report.errors.append(reason)
-        return SeenLink(link.url, link.text, decision, reason, link.signature,
-                        validators.etag, validators.last_modified)
-
+    """Decide on one link, fetching its page when the link text does not settle it."""
     known = seen is not None and seen.decision == "incident"
     verdict = decide.INCIDENT if known else decide.link_verdict(link)
     if verdict == decide.NOT_INCIDENT:
-        return remember("skipped", "the link text is not an incident notice")
+        return _decided(report, link, "skipped", "the link text is not an incident notice")
     try:
         if not robots.allowed(link.url):
-            return remember("skipped", "robots.txt disallows it")
+            return _decided(report, link, "skipped", "robots.txt disallows it")
         validators = Validators(seen.etag, seen.last_modified) if known else Validators()
         answer = client.get(link.url, validators, robots.delay(link.url))
     except InputError as error:
-        return remember("failed", str(error))
+        return _decided(report, link, "failed", str(error))
     if answer.not_modified:
         report.not_modified += 1
         return replace(seen, link_text=link.text, signature=link.signature)
     report.fetched += 1
+    return _read_page(store, entry, link, answer, known, client.limits.max_bytes, report)
+
+
+def _read_page(store, entry: WatchEntry, link: Link, answer: Answer, known: bool,
+               max_bytes: int, report: SourceReport) -> SeenLink:
+    """The fetched page through the project's decoding (HTML, PDF) and the extractor; stored
+    when it is an incident notice."""
     try:
         document = sources.from_bytes(link.url, answer.data, answer.content_type,
-                                      sources.ReadOptions(max_bytes=client.limits.max_bytes))
+                                      sources.ReadOptions(max_bytes=max_bytes))
+        # a PDF has no title: the link text stands in (it can name the issuer)
         extracted = decide.page_records(replace(document, title=document.title or link.text),
                                         entry.organization)
     except InputError as error:
-        return remember("skipped", f"unreadable: {error.reason}", answer)
+        return _decided(report, link, "skipped", f"unreadable: {error.reason}", answer)
     if not decide.is_incident(extracted):
-        return remember("skipped", "the page is not an incident notice", answer)
+        return _decided(report, link, "skipped", "the page is not an incident notice", answer)
     report.incidents.extend(_store(store, entry, link, extracted, update=known))
-    return remember("incident", "stored", answer)
+    return _decided(report, link, "incident", "stored", answer)
+
+
+def _decided(report: SourceReport, link: Link, decision: str, reason: str,
+             answer: Answer | None = None) -> SeenLink:
+    """The link as it is remembered, counted in the report."""
+    validators = answer.validators if answer else Validators()
+    if decision == "skipped":
+        report.skipped += 1
+    elif decision == "failed":
+        report.failed += 1
+        report.errors.append(reason)
+    return SeenLink(link.url, link.text, decision, reason, link.signature, validators.etag,
+                    validators.last_modified)
 
 
 def _store(store, entry: WatchEntry, link: Link, extracted: pipeline.Extracted,
