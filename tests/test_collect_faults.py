@@ -29,11 +29,12 @@ FAULTS = {  # path → what the progress line says
 def test_faulty_sources_are_reported_backed_off_and_the_rest_runs(tmp_path) -> None:
     db = str(tmp_path / "c.db")
     with fixture_site() as site:
+        site.slow_seconds = 8
         for path in [*FAULTS, "/city/news/index.html"]:
             assert run_cli("watch", "add", site.url(path), "--db", db).returncode == 0
         started = time.monotonic()
         result = run_cli("watch", "--db", db, "--once", "--json", "--delay", "0",
-                         "--timeout", "1", "--concurrency", "4")
+                         "--timeout", "2", "--concurrency", "4")
         took = time.monotonic() - started
         err = result.stderr.decode()
         assert result.returncode == 1 and "Traceback" not in err
@@ -115,3 +116,5 @@ def test_a_watcher_killed_mid_run_leaves_nothing_to_store_twice(tmp_path) -> Non
     assert rest.returncode == 0, rest.stderr
     assert len(rest.stdout.splitlines()) == 4 - part[2]
     assert _counts(db) == (4, 4, 4, 4, 1)
+    with closing(open_store(db)) as store:
+        assert len(store.case_numbers()) == 4  # every incident linked into a case

@@ -17,7 +17,7 @@ from jikenbo import __version__
 from jikenbo.errors import InputError
 from jikenbo.sources.fetch import FetchLimits
 
-USER_AGENT = f"jikenbo/{__version__} (+https://github.com/jikenbo; casebook watcher)"
+USER_AGENT = f"jikenbo/{__version__} (casebook watcher; reads published incident notices)"
 ROBOTS_AGENT = "jikenbo"
 
 

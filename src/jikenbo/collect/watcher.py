@@ -58,12 +58,13 @@ def run_once(open_store: Callable, options: Options,
                 on_source(report)
     finally:
         client.close()
-    if summary.incidents:
-        with closing(open_store()) as store:
+    with closing(open_store()) as store:
+        # also after a run that found nothing new, when one killed earlier stored releases
+        # but did not live to link them
+        if summary.incidents or store.counts()["incidents"] > len(store.case_numbers()):
             curate.relink(store)
-            numbers = store.case_numbers_of([i.release_id for i in summary.incidents])
-        summary.incidents = [replace(i, case=numbers.get(i.release_id))
-                             for i in summary.incidents]
+        numbers = store.case_numbers_of([i.release_id for i in summary.incidents])
+    summary.incidents = [replace(i, case=numbers.get(i.release_id)) for i in summary.incidents]
     return summary
 
 
@@ -107,7 +108,7 @@ def check_source(store, entry: WatchEntry, client: Client, robots: Robots,
             return report
         report.fetched += 1
         found = _with_children(discover(entry.kind, entry.url, answer.data, answer.content_type),
-                               client, report)
+                               client, robots, report)
     except InputError as error:
         report.status = "failed"
         report.message = error.reason if error.name == entry.url else str(error)
@@ -123,10 +124,13 @@ def check_source(store, entry: WatchEntry, client: Client, robots: Robots,
     return report
 
 
-def _with_children(found: Discovered, client: Client, report: SourceReport) -> Discovered:
+def _with_children(found: Discovered, client: Client, robots: Robots,
+                   report: SourceReport) -> Discovered:
     """A sitemap index's child sitemaps read (unconditionally) and their links added."""
     links = list(found.links)
     for child in found.sitemaps[:MAX_SITEMAPS]:
+        if not robots.allowed(child):
+            continue
         answer = client.get(child)
         report.fetched += 1
         links.extend(discover("sitemap", child, answer.data, answer.content_type).links)

@@ -1,7 +1,7 @@
 """The collector's tables (migration 0005): the watch list, the links each source has shown and
-the releases each source brought. Every write is one statement, so a watcher killed mid-run
-leaves nothing half-written, and two watchers at once only ever overwrite a row with the same
-facts."""
+the releases each source brought. Every write is a single upsert or insert-or-ignore, so a
+watcher killed mid-run leaves nothing half-written, and two watchers at once only ever write a
+row with the same facts twice."""
 from __future__ import annotations
 
 import json
