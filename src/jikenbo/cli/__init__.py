@@ -407,3 +407,4 @@ def _user_errors() -> Iterator[None]:
 # Command groups that live in modules of their own register themselves on `main` when imported
 # (one line each, below); they use the options and helpers defined above.
 from jikenbo.cli import export as _export  # noqa: E402,F401  (jikenbo export)
+from jikenbo.cli import watch as _watch  # noqa: E402,F401  (jikenbo watch …)

@@ -10,6 +10,7 @@ from typing import Protocol
 from jikenbo.normalize import nfkc
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
+from jikenbo.store.watch import WatchTables
 
 
 @dataclass(frozen=True)
@@ -101,5 +102,7 @@ class Store(Protocol):
 
     def stored_times(self) -> dict[str, str]:
         """Release id → when it was stored (ISO time, UTC)."""
+
+    watch: "WatchTables"  # the collector's tables (store/watch.py)
 
     def close(self) -> None: ...

@@ -15,6 +15,7 @@ from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
+from jikenbo.store.watch import WatchTables
 
 _RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
                     "is_incident", "supply_chain", "vendors", "categories", "data_types",
@@ -318,6 +319,11 @@ class SQLiteStore:
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         """A read-only query, for statistics and tests."""
         return self.db.execute(sql, parameters).fetchall()
+
+    @property
+    def watch(self) -> WatchTables:
+        """The collector's watch list, seen links and collected releases (store/watch.py)."""
+        return WatchTables(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -30,6 +30,8 @@ from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
 from jikenbo.web import exports, feeds, taxii, views
+from jikenbo.web import feeds, views
+from jikenbo.web import sources as sources_page
 
 MAX_BODY = 2_000_000
 CASES_PER_PAGE = 200
@@ -231,6 +233,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     taxii.register(app, store)  # read-only TAXII 2.1 at /taxii2/
     exports.register(app, store)  # GET /api/export/{format}
+    sources_page.register(app, store, page)  # /sources and /api/sources (collect/)
 
     # -- writing, only with a token -----------------------------------------------------
     if token:
