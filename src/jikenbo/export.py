@@ -32,7 +32,7 @@ def export_jsonl(store: Store, handle: TextIO) -> int:
 
 def export_csv(store: Store, handle: TextIO) -> int:
     """One row per release; list fields joined with `;`."""
-    columns = ["id", *RECORD_FIELDS, "heading", "source", "case"]
+    columns = ["id", *RECORD_FIELDS, "discovered", "heading", "source", "case"]
     writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     count = 0
