@@ -424,3 +424,4 @@ def _user_errors() -> Iterator[None]:
 
 # Command groups that live in modules of their own register themselves on `main` when imported
 # (one line each, below); they use the options and helpers defined above.
+from jikenbo.cli import publish as _publish  # noqa: E402,F401  (jikenbo publish)
