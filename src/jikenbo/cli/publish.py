@@ -1,11 +1,14 @@
-"""`jikenbo publish`: casebook posts from the stored casebook (markdown, HTML, Blogger import)."""
+"""`jikenbo publish` (casebook posts: markdown, HTML, Blogger import) and `jikenbo report` (the
+annual report), from the stored casebook."""
 from __future__ import annotations
+
+import re
 
 import click
 
 from jikenbo.cli import _db_option, _user_errors, main
-from jikenbo.errors import UsageError
-from jikenbo.publish import render, select
+from jikenbo.errors import JikenboError, UsageError
+from jikenbo.publish import annual, render, report, select
 from jikenbo.store import database_location, open_store
 
 
@@ -39,3 +42,24 @@ def publish_command(target: str | None, fmt: str, since: str | None, case: str |
             handle.write(text)
     if output != "-":
         click.echo(f"{len(posts)} posts written to {output}", err=True)
+
+
+@main.command("report")
+@click.option("--year", required=True, metavar="YYYY", help="The year to report on.")
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default="-",
+              help="Write here instead of standard output.")
+@_db_option
+def report_command(year: str, fmt: str, output: str, db: str | None) -> None:
+    """The annual report: totals, categories beside the previous year, the ten largest cases,
+    supply-chain cases, size buckets, issuer types and a month chart (HTML prints on A4)."""
+    with _user_errors():
+        if not re.fullmatch(r"(19|20)\d\d", year):
+            raise UsageError(f"--year wants a year such as 2024, not {year!r}")
+        found = annual.annual_report(open_store(database_location(db)), year)
+        if not found.releases:
+            raise JikenboError(f"no incident releases published in {year}")
+        text = report.html_document(found) if fmt == "html" else report.markdown(found)
+        with click.open_file(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
