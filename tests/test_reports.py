@@ -83,3 +83,24 @@ def test_cli_report(casebook: str) -> None:
     assert run_cli("report", "--year", "24", "--db", casebook).returncode == 2
     missing = run_cli("report", "--year", "1999", "--db", casebook)
     assert missing.returncode == 1 and b"Traceback" not in missing.stderr
+
+
+def test_case_page_shows_chain_damage_and_reporting_duty(base: str, casebook: str) -> None:
+    page = httpx.get(base + "/cases/2024-313", timeout=30).text
+    chain = page[page.index('id="report-chain"'):page.index('id="damage-estimate"')]
+    # the contractor learned of it on 7月9日; the first notice followed on 7/17, 8 days later
+    assert "2024-07-09" in chain and "発覚から 8 日" in chain and "第1報" in chain
+    damage = page[page.index('id="damage-estimate"'):page.index('id="ppc-duty"')]
+    assert "本人特定容易度" in damage and "社会的責任度" in damage and " 円" in damage
+    duty = page[page.index('id="ppc-duty"'):]
+    assert "不正の目的" in duty and "2024-07-12〜2024-07-14" in duty and "2024-09-07" in duty
+
+
+def test_stats_page_shows_median_days_from_discovery(base: str, casebook: str) -> None:
+    from jikenbo.assess.chain import median_days_to_first_notice
+    expected = median_days_to_first_notice(open_store(casebook))
+    assert expected and all(cases >= 1 for _, _, cases in expected)
+    page = httpx.get(base + "/stats", timeout=30).text
+    table = page[page.index('id="discovery-medians"'):]
+    for year, median, cases in expected:
+        assert f'{year}年</a></td><td class="num">{median}</td><td class="num">{cases}</td>' in table
