@@ -39,6 +39,8 @@ _YEARLESS = next(pattern.regex for pattern in PATTERNS if pattern.name == "yearl
 _MONTH_SLASH = re.compile(r"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])")
 _YEAR = re.compile(rf"(?P<y>(?:19|20)\d\d)\s?年(?!度)|(?P<era>{'|'.join(k for k in _ERAS if len(k) > 1)})"
                    r"\s?(?P<ey>元|\d{1,2})\s?年(?!度)|(?<!\d)(?P<sy>(?:19|20)\d\d)/\d{1,2}/\d{1,2}")
+_HEADED = ("told", "found")  # cues that take a timeline row's date; a check noted under a
+# date (`※後日点検し…を確認`) need not have happened that day
 _WINDOW = 220  # characters a date may stand before its cue
 _FINDING_REACH = 20  # characters before a date that may say an investigation found it
 _OWN_EVENT = 16  # characters after a date that may say it is the day of something else
@@ -91,7 +93,7 @@ def _candidates(text: str, dated: list[_Dated]) -> Iterator[tuple[str, date, _Sp
             if _NOT_AFTER.match(text, cue_end):
                 continue
             before = _date_of_cue(text, dated, starts, first, cue_start)
-            if before is None and cue.lastgroup != "symptom" and not _has_date(starts, first,
+            if before is None and cue.lastgroup in _HEADED and not _has_date(starts, first,
                                                                                 cue_start):
                 before = _header_before(headers, cue_start)  # a timeline row under its date
             if before is not None:
