@@ -63,6 +63,9 @@ NEAR_MISSES = [
     # negated or conditional awareness
     "現時点(2024年7月1日)で、個人情報の流出は確認されておりません。",
     "2024年3月1日以降に不審な電話がありましたら、当課までご連絡ください。",
+    # a check that did not happen
+    "2024年6月3日、宛先を十分に確認することなく案内を送信しました。",
+    "2024年5月8日、受領時に枚数を確認せず封入しました。",
     # "after discovery" has no day of its own
     "判明後、速やかにサーバーを停止しました。",
     # a day something was published is no day of awareness
