@@ -35,6 +35,9 @@ FOUND = [
     ("2024年5月9日に、ログを点検していた担当者が不審な通信に気付きました。", "2024-05-09"),
     ("名簿の一部が第三者から閲覧できる状態であったことが7月8日に判明しました。", "2024-07-08"),
     ("6月20日(木)、保管庫を点検した際に外付けディスク1台の所在不明が発覚しました。", "2024-06-20"),
+    # symptom: what the staff saw go wrong that day
+    ("2024年2月10日(土)朝から、予約システムに接続出来ない状態が続きました。", "2024-02-10"),
+    ("2024年3月2日未明、ファイルサーバのデータが暗号化されました。", "2024-03-02"),
     # labels: the day under a heading that says what it is
     ("1 発覚日時\n令和6年7月9日(火)午前10時頃\n2 概要\n書類を誤って送付しました。", "2024-07-09"),
     ("判明した日 2024年6月28日", "2024-06-28"),
@@ -57,6 +60,7 @@ FOUND = [
 NEAR_MISSES = [
     # an investigation's finding is the day of the intrusion, not of awareness
     "調査の結果、2024年5月1日に不正なログインがあったことが判明しました。",
+    "調査の結果、2024年1月20日に暗号化されたことが判明しました。",
     # a range start is when something began
     "2021年4月1日から2024年3月31日までの間、名簿が閲覧可能な状態であったことが判明しました。",
     "2024年5月14日(火)以降、外部から閲覧できる状態であったことを確認しました。",
@@ -153,4 +157,4 @@ def test_releases_gold_floor() -> None:
     folder = SHARED / "corpus" / "releases"
     if not folder.exists():
         pytest.skip(f"release corpus not found at {folder}")
-    assert _floor(SHARED / "gold" / "releases.jsonl", list(expand([str(folder)]))) >= 0.85
+    assert _floor(SHARED / "gold" / "releases.jsonl", list(expand([str(folder)]))) >= 0.89

@@ -92,7 +92,8 @@ def _candidates(text: str, dated: list[_Dated]) -> Iterator[tuple[str, date, _Sp
                 continue
             if _NOT_AFTER.match(text, cue_end):
                 continue
-            before = _date_of_cue(text, dated, starts, first, cue_start)
+            before = _date_of_cue(text, dated, starts, first, cue_start,
+                                  cue.lastgroup == "symptom")
             if before is None and cue.lastgroup in _HEADED and not _has_date(starts, first,
                                                                                 cue_start):
                 before = _header_before(headers, cue_start)  # a timeline row under its date
@@ -127,11 +128,13 @@ def _wrapped(text: str, line_start: int, at: int) -> bool:
 
 
 def _date_of_cue(text: str, dated: list[_Dated], starts: list[int], floor: int,
-                 cue_start: int) -> _Dated | None:
+                 cue_start: int, symptom: bool = False) -> _Dated | None:
     """The date the cue's clause is about: one right before it (`2023年11月21日に判明`), else
     the date leading the sentence (`6月30日、…から申し出が届いた`), else the nearest one before,
     unless a range starts there, a word after it says it is the day of something else, or an
-    investigation before it says it is a finding (`調査の結果、5月3日に侵入されたことが判明`)."""
+    investigation before it says it is a finding (`調査の結果、5月3日に侵入されたことが判明`; right
+    before an awareness verb the date is the day of awareness, `調査の結果、2月6日に判明`, but a
+    symptom an investigation dates is the day of the event, `調査の結果、1月20日に暗号化された`)."""
     index = bisect.bisect_left(starts, cue_start) - 1
     window = [item for item in dated[bisect.bisect_left(starts, max(floor, cue_start - _WINDOW)):index + 1]
               if item.end <= cue_start]
@@ -139,7 +142,9 @@ def _date_of_cue(text: str, dated: list[_Dated], starts: list[int], floor: int,
         return None
     nearest, leading = window[-1], window[0]
     if _CLOSE_GAP.match(text[nearest.end:cue_start]):
-        return None if _RANGE_AFTER.match(text, nearest.end) else nearest
+        found = symptom and _FINDING_BEFORE.search(
+            text, max(floor, nearest.start - _FINDING_REACH), nearest.start)
+        return None if found or _RANGE_AFTER.match(text, nearest.end) else nearest
     choice = leading if not text[floor:leading.start].strip(_LEAD_CHARS) else nearest
     if (_RANGE_AFTER.match(text, choice.end)
             or _FINDING_BEFORE.search(text, max(floor, choice.start - _FINDING_REACH), choice.start)
