@@ -1,14 +1,16 @@
 """Discovered: the day the issuer (or its contractor) became aware of the incident.
 
 An extension field beside RECORD.md's (PPC reporting deadlines count from it). Read sentence by
-sentence: an awareness cue (`判明`, `発覚`, `連絡を受け`, `気付き` …, data/discovered.json) takes the
-nearest date before it in its sentence (`7月17日、委託先から連絡があり` keeps 7月17日; `判明後速やかに`
-is no cue, and `2022年5月10日から…アクセスがあったことが判明` drops the range start). A label
-(`判明日時`, `発覚の経緯`) takes the first date after it. Relative days (`同日`, `翌日`, `同月30日`)
-resolve against the date before them; year-less dates take the release's year, else the nearest
-year the text states, else none. Of the candidates the earliest wins (the gold counts a
-contractor's awareness as the first); a date after the release is no candidate. Prefer null to
-a guess: a cue with no date gives nothing.
+sentence: an awareness cue (`判明`, `発覚`, `連絡を受け`, `気付き`, a symptom such as `暗号化され` …,
+data/discovered.json) takes the date right before it (`2023年11月21日に判明`), else the date
+leading its sentence (`6月30日、…から申し出が届いた`, not the `2022年12月1日に受信した` inside it),
+else the nearest one before. `判明後速やかに` is no cue; `2022年5月10日から…判明` drops the range
+start; `調査の結果、5月3日に侵入されたことが判明` is a finding, not an awareness day. A label
+(`判明日時`, `発覚の経緯`) takes the first date after it; a timeline row takes its date line.
+Relative days (`同日`, `翌日`, `同月30日`) resolve against the date before them; year-less dates
+take the release's year, else that of the latest date before them, else the nearest year stated.
+Of the candidates the earliest wins (the gold counts a contractor's awareness as the first); a
+date after the release is no candidate. Prefer null to a guess: a cue with no date gives nothing.
 """
 from __future__ import annotations
 
