@@ -23,3 +23,15 @@ def test_the_annual_report_renders_and_prints(page, base: str) -> None:  # noqa:
     page.screenshot(path=str(SHOTS / "annual_report_2024.png"), full_page=True)
     page.locator("#top10 a").first.click()
     page.wait_for_url("**/cases/2024-313")
+
+
+def test_the_case_page_shows_the_report_chain_and_assessments(page, base: str) -> None:  # noqa: F811
+    page.goto(base + "/cases/2024-313")
+    chain = page.inner_text("#report-chain")
+    assert "2024-07-09" in chain and "第1報" in chain
+    assert "社会的責任度" in page.inner_text("#damage-estimate")
+    assert page.locator("#ppc-duty tr").count() >= 10
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "case_2024_313_chain.png"), full_page=True)
+    page.locator("#report-chain a").first.click()
+    page.wait_for_url("**/releases/*")

@@ -129,3 +129,11 @@ def test_cli_publish_usage_errors(args: tuple[str, ...], tmp_path: Path) -> None
 def test_cli_publish_unknown_case(tmp_path: Path) -> None:
     result = run_cli("publish", "2099-999", "--db", str(tmp_path / "empty.db"))
     assert result.returncode == 1 and b"no case 2099-999" in result.stderr
+
+
+def test_publish_and_report_are_documented() -> None:
+    from tests.conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for needle in ("jikenbo publish", "--format blogger", "--since", "--case", "--year",
+                   "--base-url", "jikenbo report", "/reports/", "discovered"):
+        assert needle in readme, needle
