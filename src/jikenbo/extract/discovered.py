@@ -34,6 +34,7 @@ _FINDING_BEFORE = re.compile("|".join(_TABLE["finding_before"]))
 _RANGE_AFTER = re.compile(_TABLE["range_after"])
 _RELATIVE = {name: re.compile(pattern) for name, pattern in _TABLE["relative"].items()}
 _CLOSE_GAP = re.compile(_TABLE["close_gap"])
+_NEWLINE = re.compile("\n")
 _BREAK = re.compile(r"。(?![)」』])|\n")
 _LINE_END = re.compile(r"[:：)」>】]\s*$")
 _LINE_START = re.compile(r"[\s\d・•●○◆■□※<【(①-⑳-]")
@@ -158,7 +159,7 @@ def _date_of_cue(text: str, dated: list[_Dated], starts: list[int], floor: int,
 def _timeline_headers(text: str, dated: list[_Dated]) -> list[_Dated]:
     """Dates standing alone on their line (`<2024年5月15日(土)>`), when a text has several: a
     timeline whose rows below them carry no date of their own."""
-    breaks = [index for index, char in enumerate(text) if char == "\n"]
+    breaks = [match.start() for match in _NEWLINE.finditer(text)]
     headers = []
     for item in dated:
         index = bisect.bisect_left(breaks, item.start)
@@ -191,7 +192,8 @@ def _dates(text: str, release: date | None) -> list[_Dated]:
                        for match in pattern.finditer(text)
                        if not _overlaps(full, full_starts, match.start(), match.end())),
                       key=lambda match: match.start())
-    years = [(match.start(), _year_of(match)) for match in _YEAR.finditer(text)]
+    years = ([] if release is not None  # only a release with no date needs the text's years
+             else [(match.start(), _year_of(match)) for match in _YEAR.finditer(text)])
     year_starts = [start for start, _ in years]
     found, latest, next_full = list(full), None, 0
     for match in yearless:
