@@ -85,6 +85,7 @@ def _candidates(text: str, dated: list[_Dated]) -> Iterator[tuple[str, date, _Sp
     """(cue group, day, spans) for every cue that has a date."""
     starts = [item.start for item in dated]
     headers = _timeline_headers(text, dated)
+    header_ends = [item.end for item in headers]
     for first, last in _sentences(text):
         for cue in _CUE.finditer(text, first, last):
             cue_start, cue_end = cue.span()
@@ -99,7 +100,7 @@ def _candidates(text: str, dated: list[_Dated]) -> Iterator[tuple[str, date, _Sp
                                   cue.lastgroup == "symptom")
             if before is None and cue.lastgroup in _HEADED and not _has_date(starts, first,
                                                                                 cue_start):
-                before = _header_before(headers, cue_start)  # a timeline row under its date
+                before = _header_before(headers, header_ends, cue_start)  # a timeline row
             if before is not None:
                 yield cue.lastgroup, before.value, ((before.start, before.end),
                                                     (cue_start, cue_end))
@@ -172,8 +173,8 @@ def _timeline_headers(text: str, dated: list[_Dated]) -> list[_Dated]:
     return headers if len(headers) >= 2 else []
 
 
-def _header_before(headers: list[_Dated], at: int) -> _Dated | None:
-    index = bisect.bisect_right([item.end for item in headers], at) - 1
+def _header_before(headers: list[_Dated], ends: list[int], at: int) -> _Dated | None:
+    index = bisect.bisect_right(ends, at) - 1
     if index >= 0 and at - headers[index].end <= _HEADER_REACH:
         return headers[index]
     return None
