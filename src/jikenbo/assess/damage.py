@@ -67,7 +67,8 @@ def _levels(data_types: Sequence[str]) -> tuple[int, int, tuple[str, str]]:
     x_type = max(known, key=lambda name: _SENSITIVITY[name]["x"])
     y_type = max(known, key=lambda name: _SENSITIVITY[name]["y"])
     return (_SENSITIVITY[x_type]["x"], _SENSITIVITY[y_type]["y"],
-            (f"{x_type}: {_SENSITIVITY[x_type]['why']}", f"{y_type}: {_SENSITIVITY[y_type]['why']}"))
+            (f"{x_type}: {_SENSITIVITY[x_type]['why']}",
+             f"{y_type}: {_SENSITIVITY[y_type]['why']}"))
 
 
 def _identifiability(data_types: Sequence[str]) -> tuple[int, str]:

@@ -39,8 +39,10 @@ _BREAK = re.compile(r"。(?![)」』])|\n")
 _LINE_END = re.compile(r"[:：)」>】]\s*$")
 _LINE_START = re.compile(r"[\s\d・•●○◆■□※<【(①-⑳-]")
 _YEARLESS = next(pattern.regex for pattern in PATTERNS if pattern.name == "yearless")
-_MONTH_SLASH = re.compile(r"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])")
-_YEAR = re.compile(rf"(?P<y>(?:19|20)\d\d)\s?年(?!度)|(?P<era>{'|'.join(k for k in _ERAS if len(k) > 1)})"
+_MONTH_SLASH = re.compile(r"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/"
+                          r"(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])")
+_ERA_NAMES = "|".join(name for name in _ERAS if len(name) > 1)
+_YEAR = re.compile(rf"(?P<y>(?:19|20)\d\d)\s?年(?!度)|(?P<era>{_ERA_NAMES})"
                    r"\s?(?P<ey>元|\d{1,2})\s?年(?!度)|(?<!\d)(?P<sy>(?:19|20)\d\d)/\d{1,2}/\d{1,2}")
 _HEADED = ("told", "found")  # cues that take a timeline row's date; a check noted under a
 # date (`※後日点検し…を確認`) need not have happened that day
@@ -140,7 +142,8 @@ def _date_of_cue(text: str, dated: list[_Dated], starts: list[int], floor: int,
     before an awareness verb the date is the day of awareness, `調査の結果、2月6日に判明`, but a
     symptom an investigation dates is the day of the event, `調査の結果、1月20日に暗号化された`)."""
     index = bisect.bisect_left(starts, cue_start) - 1
-    window = [item for item in dated[bisect.bisect_left(starts, max(floor, cue_start - _WINDOW)):index + 1]
+    lowest = bisect.bisect_left(starts, max(floor, cue_start - _WINDOW))
+    window = [item for item in dated[lowest:index + 1]
               if item.end <= cue_start]
     if not window:
         return None
@@ -168,7 +171,8 @@ def _timeline_headers(text: str, dated: list[_Dated]) -> list[_Dated]:
         after = bisect.bisect_left(breaks, item.end)
         line_end = breaks[after] if after < len(breaks) else len(text)
         if (line_end - line_start <= _HEADER_LINE
-                and not (text[line_start:item.start] + text[item.end:line_end]).strip(_HEADER_CHARS)):
+                and not (text[line_start:item.start]
+                         + text[item.end:line_end]).strip(_HEADER_CHARS)):
             headers.append(item)
     return headers if len(headers) >= 2 else []
 

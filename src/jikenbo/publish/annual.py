@@ -37,7 +37,7 @@ class AnnualReport:
     affected_total: int                             # sum over those cases (largest count each)
     categories: tuple[tuple[str, int, int], ...]    # category, this year, previous year
     top: tuple[RankedCase, ...]                     # ten largest cases by affected count
-    supply_chain: tuple[RankedCase, ...]            # cases through a contractor (affected 0 if unknown)
+    supply_chain: tuple[RankedCase, ...]            # through a contractor (affected 0: unknown)
     sizes: tuple[tuple[str, int], ...]              # cases per affected-size bucket
     issuer_types: tuple[tuple[str, int], ...]       # releases per issuer type label
     months: tuple[tuple[str, int], ...]             # YYYY-MM, incident releases

@@ -29,7 +29,8 @@ def month_chart(report: AnnualReport, height: int = 160) -> Markup:
     peak = max(counts.values(), default=0) or 1
     bar, gap, left, bottom = 28, 8, 30, 24
     width = left + 12 * (bar + gap)
-    parts = [f'<svg class="chart month-chart" role="img" aria-label="{escape(report.year)}年 月別の公表件数" '
+    parts = [f'<svg class="chart month-chart" role="img" '
+             f'aria-label="{escape(report.year)}年 月別の公表件数" '
              f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + bottom}" '
              f'viewBox="0 0 {width} {height + bottom}">',
              f'<line x1="{left - 4}" y1="{height}" x2="{width}" y2="{height}" class="axis"/>']
@@ -38,7 +39,8 @@ def month_chart(report: AnnualReport, height: int = 160) -> Markup:
         x, h = left + index * (bar + gap), count / peak * (height - 20)
         parts.append(f'<rect x="{x}" y="{height - h:.1f}" width="{bar}" height="{h:.1f}" '
                      f'class="bar"><title>{month}: {count}</title></rect>'
-                     f'<text x="{x + bar / 2}" y="{height - h - 4:.1f}" class="value">{count or ""}</text>'
+                     f'<text x="{x + bar / 2}" y="{height - h - 4:.1f}" class="value">'
+                     f'{count or ""}</text>'
                      f'<text x="{x + bar / 2}" y="{height + 16}" class="axis">{index + 1}月</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

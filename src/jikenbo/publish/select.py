@@ -53,7 +53,8 @@ def posts_of(store: Store, releases: Iterable[StoredRelease], base_url: str) -> 
     for release in releases:
         number = numbers.get(release.id)
         if number and number not in dates_by_case:
-            dates_by_case[number] = [member.record.published for member in store.case_releases(number)
+            dates_by_case[number] = [member.record.published
+                                     for member in store.case_releases(number)
                                      if member.record.published]
     posts = []
     for release in releases:
