@@ -13,7 +13,7 @@ from tests.helpers import SHIRAI, http_server, release_html, release_pdf
 
 RECORD_KEYS = {"case_id", "organization", "title", "published", "earlier_releases", "is_incident",
                "categories", "supply_chain", "vendors", "affected_count", "data_types",
-               "leak_status", "heading", "source"}
+               "leak_status", "heading", "source", "discovered"}
 
 
 def _records(stdout: bytes) -> list[dict]:

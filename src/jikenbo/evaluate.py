@@ -73,13 +73,14 @@ class Scores:
     misses: list[Miss] = field(default_factory=list)
 
 
-def score(gold_rows: Sequence[dict], predicted: Iterable[dict], with_cases: bool = False) -> Scores:
+def score(gold_rows: Sequence[dict], predicted: Iterable[dict], with_cases: bool = False,
+          extensions: bool = False) -> Scores:
     by_heading: dict[str | None, dict] = {}
     for row in predicted:
         by_heading.setdefault(norm(row.get("heading", "")), row)
     gold_keys = {norm(row["heading"]) for row in gold_rows}
     found = _Tally()
-    tallies = {name: _Tally() for name in FIELDS}
+    tallies = {name: _Tally() for name in (*FIELDS, "discovered")}
     sets = {name: _Counts() for name in SET_FIELDS}
     vendors = _Counts()
     misses: list[Miss] = []
@@ -96,7 +97,7 @@ def score(gold_rows: Sequence[dict], predicted: Iterable[dict], with_cases: bool
                                pred.get("is_incident")))
         if not gold["is_incident"]:
             continue
-        for name, ok in _field_checks(gold, pred):
+        for name, ok in _field_checks(gold, pred, extensions):
             tallies[name].add(ok)
             if not ok:
                 key = "categories" if name == "categories_exact" else name
@@ -116,7 +117,8 @@ def score(gold_rows: Sequence[dict], predicted: Iterable[dict], with_cases: bool
 
     values: dict[str, Any] = {"posts": len(gold_rows), "found": found.value(),
                               "spurious_posts": sum(1 for key in by_heading if key not in gold_keys)}
-    values.update({name: tally.value() for name, tally in tallies.items()})
+    values.update({name: tally.value() for name, tally in tallies.items()
+                   if tally.total or name in FIELDS})
     values.update({f"{name}_f1": counts.f1() for name, counts in sets.items()})
     values["vendors_f1"] = vendors.f1()
     if with_cases:
@@ -124,7 +126,7 @@ def score(gold_rows: Sequence[dict], predicted: Iterable[dict], with_cases: bool
     return Scores(values, misses)
 
 
-def _field_checks(gold: dict, pred: dict) -> Iterable[tuple[str, bool]]:
+def _field_checks(gold: dict, pred: dict, extensions: bool) -> Iterable[tuple[str, bool]]:
     organizations = {norm(gold["organization"])} | {norm(alias) for alias in
                                                      gold.get("organization_aliases", [])}
     counts = {gold["affected_count"]} | set(gold.get("affected_count_alternatives", []))
@@ -138,6 +140,9 @@ def _field_checks(gold: dict, pred: dict) -> Iterable[tuple[str, bool]]:
     yield "affected_count", pred.get("affected_count") in counts
     yield "leak_status", pred.get("leak_status") == gold["leak_status"]
     yield "categories_exact", set(pred.get("categories") or []) == set(gold["categories"])
+    if extensions and "discovered" in gold:  # an extension field, scored on request
+        days = {gold["discovered"]} | set(gold.get("discovered_alternatives") or ())
+        yield "discovered", pred.get("discovered") in days
 
 
 def _add_sets(counts: _Counts, gold: Iterable[str], pred: Iterable[str] | None) -> None:

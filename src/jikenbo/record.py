@@ -47,10 +47,12 @@ class Record:
     heading: str
     source: str
     evidence: tuple[Evidence, ...] = field(default=())
+    discovered: str | None = None  # extension: the day the issuer became aware (YYYY-MM-DD)
 
     def to_dict(self, with_evidence: bool = False) -> dict[str, Any]:
         """The JSON form: RECORD fields, heading and source (lists, not tuples)."""
         out: dict[str, Any] = {name: _plain(getattr(self, name)) for name in RECORD_FIELDS}
+        out["discovered"] = self.discovered
         out["heading"] = self.heading
         out["source"] = self.source
         if with_evidence:
@@ -64,7 +66,7 @@ class Record:
         for name in ("earlier_releases", "categories", "vendors", "data_types"):
             values[name] = tuple(values[name] or ())
         return cls(**values, heading=row.get("heading", ""), source=row.get("source", ""),
-                   evidence=evidence)
+                   evidence=evidence, discovered=row.get("discovered"))
 
 
 def _plain(value: Any) -> Any:

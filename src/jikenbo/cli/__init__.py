@@ -95,8 +95,8 @@ def eval_command(gold: str, paths: tuple[str, ...], with_cases: bool, as_json: b
         if with_cases:  # the spreadsheet way: one case per organisation name
             for row in naive:
                 row["case"] = row["organization"]
-        mine = evaluate.score(gold_rows, rows, with_cases)
-        base = evaluate.score(gold_rows, naive, with_cases)
+        mine = evaluate.score(gold_rows, rows, with_cases, extensions=True)
+        base = evaluate.score(gold_rows, naive, with_cases, extensions=True)
     if as_json:
         click.echo(json.dumps({"jikenbo": mine.values, "baseline": base.values},
                               ensure_ascii=False))
@@ -408,3 +408,4 @@ def _user_errors() -> Iterator[None]:
 # (one line each, below); they use the options and helpers defined above.
 from jikenbo.cli import export as _export  # noqa: E402,F401  (jikenbo export)
 from jikenbo.cli import watch as _watch  # noqa: E402,F401  (jikenbo watch …)
+from jikenbo.cli import publish as _publish  # noqa: E402,F401  (jikenbo publish)

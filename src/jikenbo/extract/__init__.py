@@ -5,8 +5,8 @@ rule that fired and the spans it read, which become the record's evidence.
 """
 from __future__ import annotations
 
-from jikenbo.extract import (affected, categories, data_types, identity, incident, leak,
-                             supply_chain)
+from jikenbo.extract import (affected, categories, data_types, discovered, identity, incident,
+                             leak, supply_chain)
 from jikenbo.extract.context import Finding, PostText
 from jikenbo.parse import Post
 from jikenbo.record import Evidence, Record
@@ -36,6 +36,7 @@ def extract_record(post: Post, source: str, page_title: str | None = None) -> Re
         findings["leak_status"] = leak.leak_status(view, findings["categories"].value, at_risk)
     else:
         findings["leak_status"] = _nothing("unknown")
+    findings["discovered"] = discovered.discovered(view, findings["published"].value)
     values = {name: finding.value for name, finding in findings.items()}
     return Record(**values, heading=post.heading, source=source,
                   evidence=tuple(_evidence(view, findings)))

@@ -19,7 +19,7 @@ from jikenbo.store.watch import WatchTables
 
 _RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
                     "is_incident", "supply_chain", "vendors", "categories", "data_types",
-                    "affected_count", "leak_status")
+                    "affected_count", "leak_status", "discovered")
 T = TypeVar("T")
 _JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
 

@@ -29,8 +29,7 @@ from jikenbo.errors import JikenboError
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import exports, feeds, taxii, views
-from jikenbo.web import feeds, views
+from jikenbo.web import exports, feeds, reports, taxii, views
 from jikenbo.web import sources as sources_page
 
 MAX_BODY = 2_000_000
@@ -259,6 +258,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
             return {"posts": len(extracted.posts), "new": new, "unchanged": unchanged,
                     "cases": linked.line()}
 
+    reports.register(app, store, templates)
     return app
 
 
