@@ -33,7 +33,7 @@ def export_jsonl(store: Store, handle: TextIO) -> int:
 def export_csv(store: Store, handle: TextIO) -> int:
     """One row per release; list fields joined with `;`."""
     columns = ["id", *RECORD_FIELDS, "heading", "source", "case"]
-    writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     count = 0
     cases = store.case_numbers()

@@ -71,19 +71,28 @@ def extract(paths: tuple[str, ...], evidence: bool, with_link: bool, max_bytes: 
 
 
 @main.command("eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("args", nargs=-1, required=True, metavar="[GOLD] PATHS...")
+@click.option("--gold", "golds", multiple=True, metavar="FILE",
+              help="A gold file (JSON lines); repeat for several. Without it, the first "
+                   "argument is the gold file.")
 @click.option("--cases", "with_cases", is_flag=True,
               help="Link the releases into cases and score the grouping too.")
+@click.option("--discovered", "extensions", is_flag=True,
+              help="Also score the extension fields (discovered) where the gold carries them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.option("--no-misses", is_flag=True, help="Leave out the list of misses.")
 @read_options
-def eval_command(gold: str, paths: tuple[str, ...], with_cases: bool, as_json: bool,
-                 no_misses: bool, max_bytes: int, lossy: bool) -> None:
-    """Score the records of PATHS against GOLD (JSON lines), beside a naive baseline."""
+def eval_command(args: tuple[str, ...], golds: tuple[str, ...], with_cases: bool,
+                 extensions: bool, as_json: bool, no_misses: bool, max_bytes: int,
+                 lossy: bool) -> None:
+    """Score the records of PATHS against each gold file and their union, beside a naive
+    baseline."""
+    golds, paths = (golds, args) if golds else (args[:1], args[1:])
+    if not paths:
+        raise click.UsageError("give the PATHS to score after the gold file")
     failures = []
     with _user_errors():
-        gold_rows = _read_gold(gold)
+        gold_sets = {path: _read_gold(path) for path in golds}
         options = sources.ReadOptions(max_bytes=max_bytes, lossy=lossy)
         everything = list(pipeline.read_all(sources.expand(paths), options,
                                             lambda error: failures.append(_report(error))))
@@ -95,24 +104,43 @@ def eval_command(gold: str, paths: tuple[str, ...], with_cases: bool, as_json: b
         if with_cases:  # the spreadsheet way: one case per organisation name
             for row in naive:
                 row["case"] = row["organization"]
-        mine = evaluate.score(gold_rows, rows, with_cases)
-        base = evaluate.score(gold_rows, naive, with_cases)
+        scored = evaluate.score_sets(gold_sets, rows, naive, with_cases, extensions)
     if as_json:
-        click.echo(json.dumps({"jikenbo": mine.values, "baseline": base.values},
-                              ensure_ascii=False))
+        click.echo(json.dumps(_figures_json(scored), ensure_ascii=False))
     else:
-        click.echo(_scores_table(mine.values, base.values))
-        if not no_misses:
-            by_heading = {evaluate.norm(record.heading): record for record in ours}
-            click.echo(f"\n{len(mine.misses)} misses:")
-            for miss in mine.misses:
-                click.echo(f"MISS {miss.field:17} {miss.heading[:60]}\n"
-                           f"     gold={miss.gold!r} jikenbo={miss.predicted!r}")
-                record = by_heading.get(evaluate.norm(miss.heading))
-                for line in evaluate.evidence_for(record, miss.field) if record else ():
-                    click.echo(f"     evidence {line}")
+        _print_scores(scored, ours, no_misses)
     if failures:
         sys.exit(1)
+
+
+def _figures_json(scored: dict[str, tuple[evaluate.Scores, evaluate.Scores]]) -> dict:
+    mine, base = scored[evaluate.UNION] if evaluate.UNION in scored else next(iter(scored.values()))
+    out: dict = {"jikenbo": mine.values, "baseline": base.values}
+    if evaluate.UNION in scored:
+        out["files"] = {name: {"jikenbo": pair[0].values, "baseline": pair[1].values}
+                        for name, pair in scored.items() if name != evaluate.UNION}
+    return out
+
+
+def _print_scores(scored: dict[str, tuple[evaluate.Scores, evaluate.Scores]], ours: list,
+                  no_misses: bool) -> None:
+    several = len(scored) > 1
+    by_heading = {evaluate.norm(record.heading): record for record in ours}
+    for name, (mine, base) in scored.items():
+        if several:
+            click.echo(f"== {name}")
+        click.echo(_scores_table(mine.values, base.values))
+        if no_misses or name == evaluate.UNION:
+            click.echo("")
+            continue
+        click.echo(f"\n{len(mine.misses)} misses:")
+        for miss in mine.misses:
+            click.echo(f"MISS {miss.field:17} {miss.heading[:60]}\n"
+                       f"     gold={miss.gold!r} jikenbo={miss.predicted!r}")
+            record = by_heading.get(evaluate.norm(miss.heading))
+            for line in evaluate.evidence_for(record, miss.field) if record else ():
+                click.echo(f"     evidence {line}")
+        click.echo("")
 
 
 def _read_gold(path: str) -> list[dict]:
