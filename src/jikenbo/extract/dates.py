@@ -24,7 +24,7 @@ _YMD_KANJI = rf"(?<![\d{_KANJI_DIGITS}])(?P<y>{_Y4}){_SP}年{_SP}{_MD}"
 _YMD_SLASH = rf"(?<!\d)(?P<y>\d{{4}}){_SP}(?P<sep>[/.\-]){_SP}(?P<m>\d{{1,2}}){_SP}(?P=sep){_SP}(?P<d>\d{{1,2}})(?!\d)"
 _ERA_KANJI = rf"(?P<era>{_ERA}){_SP}(?P<ey>元|{_N2}){_SP}年{_SP}{_MD}"
 # `令和6年度 7月17日`: a fiscal year (April to March) and a day in it.
-_FISCAL = rf"(?P<era>{_ERA})?{_SP}(?P<fy>元|\d{{4}}|{_N2}){_SP}年度{_SP}{_MD}"
+_FISCAL = rf"(?:(?P<era>{_ERA}){_SP}(?P<ey>元|{_N2})|(?<!\d)(?P<y>\d{{4}})){_SP}年度{_SP}{_MD}"
 _ERA_DOTTED = r"(?<![A-Za-z])(?P<era>[RHS])(?P<ey>\d{1,2})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?!\d)"
 _YEARLESS = rf"(?<![\d{_KANJI_DIGITS}十年/.\-])(?P<m>{_N2}){_SP}月{_SP}(?P<d>{_N2}){_SP}日"
 
@@ -65,11 +65,7 @@ def _era(match: re.Match[str], reference: date | None) -> date | None:
 
 def _fiscal(match: re.Match[str], reference: date | None) -> date | None:
     """`令和6年度 2月1日` is 2025-02-01: a fiscal year runs from April to the next March."""
-    year = number(match["fy"])
-    if match["era"]:
-        year += _ERAS[match["era"]]
-    elif year < 1000:
-        return None
+    year = _ERAS[match["era"]] + number(match["ey"]) if match["era"] else number(match["y"])
     month = number(match["m"])
     return _safe_date(year + (month <= 3), month, number(match["d"]))
 

@@ -41,7 +41,11 @@ _FIELD_LABEL = re.compile(r"^(?P<label>(?:上場)?会\s*社\s*名|団\s*体\s*�
                           r"問\s*合\s*せ\s*先|問い合わせ先|お問い合わせ先|お問合せ先|連\s*絡\s*先|"
                           r"担\s*当(?:者|部署)?|電\s*話|tel|fax|e-?mail)\s*[::]?\s*", re.I)
 # What a date line may hold besides its date: `(発表日)`, `更新:`, `(木)`.
-_DATE_WORDS = re.compile(r"[\s()()::]|発表|公表|更新|掲載|作成|日付|配信|[月火水木金土日]曜?")
+_DATE_WORDS = re.compile(r"[\s()()::]|最終|発表|公表|公開|更新|掲載|作成|発行|発信|登録|日付|配信|"
+                         r"[月火水木金土日]曜?")
+# `青葉市公式ホームページ`: a site's label is its owner's name and a word for a web site.
+_SITE_TAIL = re.compile("(?:" + "|".join(map(re.escape, sorted(_PRESS["site_words"], key=len,
+                                                                reverse=True))) + r")$", re.I)
 _OPENING_LINES = 10
 _BROKEN_PREFIX = re.compile(r"\s{0,5}(?:【\s{0,3}セキュリティ事件簿[^】\n]{0,20}】\s{0,5})?")
 # `… - 滋賀県` at a headline's end: a dash between spaces, then one word.
@@ -130,6 +134,7 @@ def entity_name(line: str) -> tuple[str, int, int] | None:
     bare = line[start:].rstrip()
     if not bare or len(bare) > 60 or _HEADLINE_WORD.search(bare):
         return None
+    bare = _SITE_TAIL.sub("", bare).rstrip() or bare
     words = bare.split()
     if len(words) > 4:
         return None
