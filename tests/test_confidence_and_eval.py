@@ -96,3 +96,20 @@ def test_eval_needs_paths_after_its_gold_file() -> None:
     result = run_cli("eval", str(SHARED / "gold" / "cases.jsonl"))
     assert result.returncode == 2 and b"PATHS" in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+def test_the_release_page_lists_the_fields_to_review(tmp_path) -> None:
+    import httpx
+
+    from jikenbo.store import open_store
+    from tests.helpers import casebook_server
+
+    notice = tmp_path / "notice.txt"
+    notice.write_text("書類の紛失について\nこのたび、当町の窓口で申請書を紛失しました。\n"
+                      "青葉町として事案を把握しました。個人情報の管理を徹底します。\n", encoding="utf-8")
+    location = str(tmp_path / "casebook.db")
+    assert run_cli("ingest", "--db", location, str(notice)).returncode == 0
+    release = next(iter(open_store(location).releases()))
+    with casebook_server(location) as url:
+        page = httpx.get(f"{url}/releases/{release.id}", timeout=30).text
+    assert "要確認の項目" in page and "review-inferred" in page and "review-fallback" in page

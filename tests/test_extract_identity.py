@@ -27,7 +27,7 @@ def _rule(record, field: str) -> str:
 # --- what can be an issuer's name at all ------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["豊郷町", "県立広島大学", "株式会社サンプル", "日本テスト連盟",
-                                  "みどり市", "学校法人青葉学園"])
+                                  "みどり市", "学校法人青葉学園", "北海道", "(株)テスト"])
 def test_names_an_issuer_can_have(name: str) -> None:
     assert plausible_name(name)
 
@@ -41,6 +41,10 @@ def test_names_an_issuer_can_have(name: str) -> None:
     "県立高等学校",          # a generic noun: founder + kind
     "市立中学校",
     "今般、本学",
+    "市内小学校",           # where, before a generic noun
+    "市営水道",             # who runs it; 道 names only 北海道
+    "元小学校",
+    "記録媒体(USB",         # a phrase cut at a space
 ])
 def test_phrases_that_are_never_an_issuer(name: str) -> None:
     assert not plausible_name(name)
@@ -163,6 +167,19 @@ def test_furniture_above_the_headline_is_skipped(first_line: str, title: str) ->
     assert record.title == title
 
 
+@pytest.mark.parametrize("headline", ["青葉システムの設定不備 について", "申込サイトの不具合 のお知らせ"])
+def test_a_first_word_that_is_a_phrase_is_no_issuer(headline: str) -> None:
+    record = _record(f"{headline}\n個人情報が閲覧可能な状態でした。お詫びします。\n")
+    assert record.organization is None
+
+
+@pytest.mark.parametrize("line", ["2024年6月3日 15時00分", "2024.06.03 15:00", "報道発表日 令和6年6月3日",
+                                  "最終更新日:2024年6月3日", "公開日 2024年6月3日(月曜日)"])
+def test_date_lines_with_times_and_labels_give_the_notice_date(line: str) -> None:
+    record = _record(f"{line}\n書類の紛失について\n個人情報を含む書類を紛失しました。\n")
+    assert (record.title, record.published) == ("書類の紛失について", "2024-06-03")
+
+
 def test_a_headline_that_opens_with_a_date_is_kept_whole() -> None:
     line = "2024年5月6日 (月) に発生したシステム障害により、ご迷惑をおかけしました。"
     record = _record(f"{line}\n不正アクセスにより個人情報が流出した可能性があります。\n")
@@ -222,12 +239,15 @@ INCIDENTS = [
     "ホームページへの不審なリンクの埋め込みについて\n当社サイトの一部に外部サイトへの誘導が仕込まれていました。\n",
     "職員のパソコンがウィルスに感染したことを確認しました\n調査を進めています。\n",
     "業務用端末のEmotet感染について\n対応を進めています。\n",
+    "申請書類の所在不明について\n保管していた書類が見つからない状態です。\n",
+    "職員を装ったなりすましメールについて\n取引先に偽のメールが届きました。\n",
 ]
 NOT_INCIDENTS = [
     "■ ランサムウェアとは\nランサムウェアはデータを暗号化して身代金を要求する不正プログラムです。個人情報の漏えいにも繋がります。\n",
     "情報漏えいとは?\n情報漏えいの意味と対策を解説します。\n",
     "春の新商品のご案内\n新しいカタログを公開しました。\n",
     "不審なメールにご注意ください\n添付を開くとウイルスに感染するおそれがあります。\n",
+    "中小企業のセキュリティ対策は十分か?\n不正アクセスや情報漏えいの傾向を考えます。\n",
 ]
 
 

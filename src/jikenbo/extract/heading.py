@@ -42,6 +42,7 @@ _FIELD_LABEL = re.compile(r"^(?P<label>(?:上場)?会\s*社\s*名|団\s*体\s*�
                           r"担\s*当(?:者|部署)?|電\s*話|tel|fax|e-?mail)\s*[::]?\s*", re.I)
 # What a date line may hold besides its date: `(発表日)`, `更新:`, `(木)`.
 _DATE_WORDS = re.compile(r"[\s()()::]|最終|発表|公表|公開|更新|掲載|作成|発行|発信|登録|日付|配信|"
+                         r"報道|記者|資料|提供|年月|午前|午後|\d{1,2}(?::\d{2}|時(?:\d{1,2}分)?)|"
                          r"[月火水木金土日]曜?")
 # `青葉市公式ホームページ`: a site's label is its owner's name and a word for a web site.
 _SITE_TAIL = re.compile("(?:" + "|".join(map(re.escape, sorted(_PRESS["site_words"], key=len,
@@ -51,7 +52,8 @@ _BROKEN_PREFIX = re.compile(r"\s{0,5}(?:【\s{0,3}セキュリティ事件簿[^�
 # `… - 滋賀県` at a headline's end: a dash between spaces, then one word.
 _BYLINE = re.compile(r"\s[-–—|｜]\s{1,3}(?P<org>[^\s\-–—|｜]{2,20})$")
 _BYLINE_TAIL = 30
-_GENERIC_FOUNDER = re.compile(r"^(?:県|都|府|道|市|区|町|村|国|公|私)立")
+# `県立〇〇学校`, `市営〇〇`, `市内〇〇`, `元〇〇`: who runs it or where, before a generic noun.
+_GENERIC_FOUNDER = re.compile(r"^(?:(?:県|都|府|道|市|区|町|村|国|公|私)(?:立|営|内)|元|旧)")
 _DATE_IN_NAME = re.compile(r"\d{1,4}(?:年|月|日|/)|^\d")
 _PRESS_SELF = tuple(word for words in _PRESS["self_references"].values() for word in words)
 _OPENERS = tuple(_PRESS["sentence_openers"])
@@ -179,11 +181,13 @@ def plausible_name(name: str) -> bool:
     """Whether a phrase can be an issuer's name at all.
 
     Dropped: `この度、町` (a sentence's opening), `弊社`, `当センター` (the issuer's word for
-    itself), `2022年10月9日` (a date), `県立高等学校` (a generic noun). Kept: `豊郷町`,
-    `県立広島大学`, `株式会社サンプル`.
+    itself), `2022年10月9日` (a date), `県立高等学校`, `市内小学校` (generic nouns), `市営水道`.
+    Kept: `豊郷町`, `県立広島大学`, `株式会社サンプル`, `北海道`.
     """
     if any(mark in name for mark in "、。,「」『』") or name.startswith(_OPENERS):
         return False
+    if name.count("(") != name.count(")") or (name.endswith("道") and name != "北海道"):
+        return False  # a cut phrase `記録媒体(USB`; `市営水道` (道 names only 北海道)
     if name.startswith(_PRESS_SELF) or _DATE_IN_NAME.search(name):
         return False
     founder = _GENERIC_FOUNDER.match(name)
@@ -272,7 +276,8 @@ def _is_organization(word: str) -> bool:
         return False
     if _ORG_SHAPED.match(word) and not re.search("における|による|への|について|に関する", word):
         return True
-    return not _HEADLINE_WORD.search(word)
+    # An unshaped first word is a name (`富士ソフト`) only when it is no phrase (`〇〇の不具合`).
+    return not _HEADLINE_WORD.search(word) and "の" not in word
 
 
 def _strip_person_words(org: str) -> str:

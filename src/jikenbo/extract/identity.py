@@ -24,7 +24,7 @@ _SELF = {kind: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse
          for kind, words in _PRESS["self_references"].items()}
 _KIND_SUFFIX = {kind: tuple(suffixes) for kind, suffixes in _PRESS["self_reference_suffixes"].items()}
 _CJK = "一-龥ァ-ヴーヶ々"
-_NAMED_IN_BODY = {kind: re.compile(rf"[{_CJK}]{{1,12}}?(?:{'|'.join(map(re.escape, suffixes))})"
+_NAMED_IN_BODY = {kind: re.compile(rf"[{_CJK}]{{1,20}}?(?:{'|'.join(map(re.escape, suffixes))})"
                                    rf"(?![{_CJK}])")
                   for kind, suffixes in _KIND_SUFFIX.items() if kind not in ("company", "organisation")}
 _LEGAL_FORMS = tuple(data.load("organizations")["legal_forms"])
@@ -151,8 +151,9 @@ def _most_named(view: PostText, kind: str, self_word: str) -> tuple[int, int] | 
     seen: dict[str, list[tuple[int, int]]] = {}
     for match in pattern.finditer(view.text):
         name = match.group(0)
-        if (not _SELF[kind].fullmatch(name) and len(name) > 2 and name.endswith(noun)
-                and is_issuer_name(name)):
+        cut = match.start() > 0 and re.match(f"[{_CJK}]", view.text[match.start() - 1])
+        if (not cut and not _SELF[kind].fullmatch(name) and len(name) > 2
+                and name.endswith(noun) and is_issuer_name(name)):
             seen.setdefault(name, []).append(match.span())
     if not seen:
         return None
