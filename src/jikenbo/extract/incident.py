@@ -19,6 +19,7 @@ _INCIDENT = re.compile("|".join(map(re.escape, _WORDS))
                        + "|" + "|".join(f"(?P<{name}>{pattern})"
                                         for name, pattern in _CUES["incident_patterns"].items()))
 _EXPLAINER = re.compile(_CUES["explainer_heading"])
+_WEAK = frozenset(_CUES["weak_in_heading"])  # `個人情報の取扱いについて` is no notice by itself
 
 
 def is_incident(view: PostText) -> Finding[bool]:
@@ -36,11 +37,12 @@ def is_incident(view: PostText) -> Finding[bool]:
     explainer = _EXPLAINER.search(headline)
     if explainer:
         return Finding(False, "explainer_page", ((view.headline_start, view.headline_end),))
-    in_heading = _INCIDENT.search(view.text, view.headline_start, view.headline_end)
-    if in_heading:
-        return Finding(True, "incident_word_in_heading", (in_heading.span(),))
     hits = list(_INCIDENT.finditer(view.text))
     kinds = {hit.lastgroup or hit.group(0) for hit in hits}
+    in_heading = [hit for hit in hits if view.headline_start <= hit.start() < view.headline_end]
+    strong = [hit for hit in in_heading if hit.group(0) not in _WEAK]
+    if strong or (in_heading and len(kinds) >= 2):
+        return Finding(True, "incident_word_in_heading", ((strong or in_heading)[0].span(),))
     if len(kinds) >= _CUES["minimum_hits"]:
         return Finding(True, "incident_words", tuple(hit.span() for hit in hits[:5]))
     return Finding(False, "no_incident_words")
