@@ -74,6 +74,12 @@ def test_a_reading_after_a_name_is_not_part_of_it(line: str, issuer: str) -> Non
     assert entity_name(line)[0] == issuer
 
 
+@pytest.mark.parametrize("line", ["問い合わせ先:青葉コールセンター", "お問い合わせ先 株式会社テスト",
+                                  "担当:総務課 山田", "連絡先 青葉サポートセンター"])
+def test_a_contact_line_names_no_issuer(line: str) -> None:
+    assert entity_name(line) is None  # the desk may be a contractor's
+
+
 def test_a_signature_at_the_end_names_the_issuer() -> None:
     text = ("住民名簿の紛失について\n"
             "このたび、職員が住民の名簿を紛失し、皆様にご迷惑をおかけしました。深くお詫びします。\n"

@@ -130,7 +130,9 @@ def entity_name(line: str) -> tuple[str, int, int] | None:
     name their issuer; a line with a headline's words does not.
     """
     label = _FIELD_LABEL.match(line)
-    start = label.end() if label and _is_name_label(line) else 0
+    if label and not _is_name_label(line):
+        return None  # a contact or representative line: its name may be a contractor's desk
+    start = label.end() if label else 0
     while start < len(line) and line[start].isspace():
         start += 1
     bare = line[start:].rstrip()
@@ -184,7 +186,7 @@ def plausible_name(name: str) -> bool:
     itself), `2022年10月9日` (a date), `県立高等学校`, `市内小学校` (generic nouns), `市営水道`.
     Kept: `豊郷町`, `県立広島大学`, `株式会社サンプル`, `北海道`.
     """
-    if any(mark in name for mark in "、。,「」『』") or name.startswith(_OPENERS):
+    if any(mark in name for mark in "、。,:「」『』") or name.startswith(_OPENERS):
         return False
     if name.count("(") != name.count(")") or (name.endswith("道") and name != "北海道"):
         return False  # a cut phrase `記録媒体(USB`; `市営水道` (道 names only 北海道)
