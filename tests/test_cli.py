@@ -25,7 +25,7 @@ def test_extract_prints_one_record_per_post() -> None:
     assert result.returncode == 0, result.stderr
     records = _records(result.stdout)
     assert len(records) == 30
-    assert all(set(record) == RECORD_KEYS for record in records)
+    assert all(set(record) == RECORD_KEYS | {"confidence", "review_fields"} for record in records)
     shirai = records[0]
     assert shirai["case_id"] == "2024-313" and shirai["organization"] == "白井市"
     assert shirai["published"] == "2024-07-23"

@@ -1,21 +1,37 @@
-"""Evaluation gate: per-field scores on the dev gold set may only rise (raise a floor when a
-change lifts a field; never lower one to make a change pass)."""
+"""Evaluation gate: per-field scores on each gold set may only rise (raise a floor when a change
+lifts a field; never lower one to make a change pass), and the naive keyword baseline never beats
+the extractor.
+
+Two gold sets: `dev` (casebook posts, each with its header) and `releases` (real releases, most
+without one: bare bodies, raw notices, pages opening with a date or a site label).
+"""
 from __future__ import annotations
 
 import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 
+from jikenbo import evaluate
 from jikenbo.pipeline import extract_source
 from jikenbo.sources import load
-from tests.conftest import SHARED, gold_rows, sample_pages
+from tests.conftest import SHARED, sample_pages
 
 FLOORS = {
-    "found": 1.0, "is_incident": 1.0, "case_id": 1.0, "organization": 1.0, "title": 1.0,
-    "published": 1.0, "earlier_releases": 1.0, "supply_chain": 1.0, "affected_count": 0.90,
-    "leak_status": 0.97, "categories_f1": 0.947, "data_types_f1": 0.94, "vendors_f1": 0.96,
+    "dev": {
+        "found": 1.0, "is_incident": 1.0, "case_id": 1.0, "organization": 1.0, "title": 1.0,
+        "published": 1.0, "earlier_releases": 1.0, "supply_chain": 1.0, "affected_count": 0.90,
+        "leak_status": 0.97, "categories_f1": 0.947, "data_types_f1": 0.94, "vendors_f1": 0.96,
+    },
+    "releases": {
+        "found": 1.0, "is_incident": 1.0, "case_id": 1.0, "organization": 1.0, "title": 1.0,
+        "published": 1.0, "earlier_releases": 1.0, "supply_chain": 0.92, "affected_count": 0.714,
+        "leak_status": 0.65, "categories_f1": 0.819, "data_types_f1": 0.85, "vendors_f1": 0.333,
+    },
 }
+# Fields where the baseline's first number still wins; the counts' extractor owns the fix.
+BASELINE_STILL_AHEAD = {"releases": {"affected_count"}}
 
 
 def _scorer():
@@ -28,11 +44,41 @@ def _scorer():
     return module
 
 
-def test_dev_gold_floors() -> None:
-    gold = gold_rows()
-    predicted = [json.loads(json.dumps(record.to_dict()))
-                 for page in sample_pages() for record in extract_source(load(str(page))).records]
-    result, misses = _scorer().score(gold, predicted)
+def _gold_and_pages(name: str) -> tuple[list[dict], list[Path]]:
+    gold = SHARED / "gold" / f"{name}.jsonl"
+    if not gold.exists():
+        pytest.skip(f"gold set not found at {gold}")
+    rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line]
+    if name == "dev":
+        return rows, sample_pages()
+    pages = sorted((SHARED / "corpus" / name).glob("*.txt"))
+    if not pages:
+        pytest.skip(f"corpus not found at {SHARED / 'corpus' / name}")
+    return rows, pages
+
+
+def _records(pages: list[Path]) -> list[dict]:
+    return [json.loads(json.dumps(record.to_dict()))
+            for page in pages for record in extract_source(load(str(page))).records]
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_gold_floors(name: str) -> None:
+    gold, pages = _gold_and_pages(name)
+    result, misses = _scorer().score(gold, _records(pages))
     assert result["spurious_posts"] == 0
-    below = {name: round(result[name], 3) for name, floor in FLOORS.items() if result[name] < floor}
-    assert not below, f"fields below their floors: {below}; misses: {misses[:10]}"
+    below = {field: round(result[field], 3) for field, floor in FLOORS[name].items()
+             if result[field] < floor}
+    assert not below, f"{name}: fields below their floors: {below}; misses: {misses[:10]}"
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_the_baseline_never_beats_the_extractor(name: str) -> None:
+    gold, pages = _gold_and_pages(name)
+    posts = [(post, page) for page in pages for post in extract_source(load(str(page))).posts]
+    naive = [evaluate.baseline_record(post, str(page)) for post, page in posts]
+    ours = evaluate.score(gold, _records(pages)).values
+    base = evaluate.score(gold, naive).values
+    ahead = {field: (round(ours[field], 3), round(base[field], 3)) for field in FLOORS[name]
+             if base[field] > ours[field] and field not in BASELINE_STILL_AHEAD.get(name, ())}
+    assert not ahead, f"{name}: the baseline beats jikenbo on {ahead}"

@@ -25,6 +25,7 @@ from jikenbo.record import Record
 FIELDS = ("is_incident", "case_id", "organization", "title", "published", "earlier_releases",
           "supply_chain", "affected_count", "leak_status", "categories_exact")
 SET_FIELDS = ("categories", "data_types")
+EXTENSION_FIELDS = ("discovered",)  # beyond record v1; scored with `extensions=True`
 
 
 def norm(text: Any) -> str | None:
@@ -73,14 +74,40 @@ class Scores:
     misses: list[Miss] = field(default_factory=list)
 
 
+UNION = "union"  # the name the figures over all gold files together go by
+
+
+def score_sets(gold_sets: dict[str, Sequence[dict]], predicted: Sequence[dict],
+               baseline: Sequence[dict], with_cases: bool = False,
+               extensions: bool = False) -> dict[str, tuple[Scores, Scores]]:
+    """(jikenbo, baseline) scores for each gold file and, when there are several, their union."""
+    sets = dict(gold_sets)
+    if len(sets) > 1:
+        sets[UNION] = [row for rows in gold_sets.values() for row in rows]
+    return {name: (score(rows, _own(predicted, gold_sets, name), with_cases, extensions),
+                   score(rows, _own(baseline, gold_sets, name), with_cases, extensions))
+            for name, rows in sets.items()}
+
+
+def _own(predicted: Sequence[dict], gold_sets: dict[str, Sequence[dict]],
+         name: str) -> list[dict]:
+    """The records a gold file answers for: all but those another gold file names, so a post
+    of one set is not counted as spurious in the other."""
+    others = {norm(row["heading"]) for other, rows in gold_sets.items() if other != name
+              for row in rows} if name != UNION else set()
+    return [row for row in predicted if norm(row.get("heading", "")) not in others]
+
+
 def score(gold_rows: Sequence[dict], predicted: Iterable[dict], with_cases: bool = False,
           extensions: bool = False) -> Scores:
+    """Figures and misses of `predicted` against `gold_rows`; `extensions` also scores the
+    fields beyond record v1 (`discovered`) on the gold rows that carry them."""
     by_heading: dict[str | None, dict] = {}
     for row in predicted:
         by_heading.setdefault(norm(row.get("heading", "")), row)
     gold_keys = {norm(row["heading"]) for row in gold_rows}
     found = _Tally()
-    tallies = {name: _Tally() for name in (*FIELDS, "discovered")}
+    tallies = {name: _Tally() for name in FIELDS + EXTENSION_FIELDS}
     sets = {name: _Counts() for name in SET_FIELDS}
     vendors = _Counts()
     misses: list[Miss] = []
@@ -118,7 +145,7 @@ def score(gold_rows: Sequence[dict], predicted: Iterable[dict], with_cases: bool
     values: dict[str, Any] = {"posts": len(gold_rows), "found": found.value(),
                               "spurious_posts": sum(1 for key in by_heading if key not in gold_keys)}
     values.update({name: tally.value() for name, tally in tallies.items()
-                   if tally.total or name in FIELDS})
+                   if tally.total or name not in EXTENSION_FIELDS})
     values.update({f"{name}_f1": counts.f1() for name, counts in sets.items()})
     values["vendors_f1"] = vendors.f1()
     if with_cases:
@@ -126,7 +153,7 @@ def score(gold_rows: Sequence[dict], predicted: Iterable[dict], with_cases: bool
     return Scores(values, misses)
 
 
-def _field_checks(gold: dict, pred: dict, extensions: bool) -> Iterable[tuple[str, bool]]:
+def _field_checks(gold: dict, pred: dict, extensions: bool = False) -> Iterable[tuple[str, bool]]:
     organizations = {norm(gold["organization"])} | {norm(alias) for alias in
                                                      gold.get("organization_aliases", [])}
     counts = {gold["affected_count"]} | set(gold.get("affected_count_alternatives", []))
@@ -140,8 +167,8 @@ def _field_checks(gold: dict, pred: dict, extensions: bool) -> Iterable[tuple[st
     yield "affected_count", pred.get("affected_count") in counts
     yield "leak_status", pred.get("leak_status") == gold["leak_status"]
     yield "categories_exact", set(pred.get("categories") or []) == set(gold["categories"])
-    if extensions and "discovered" in gold:  # an extension field, scored on request
-        days = {gold["discovered"]} | set(gold.get("discovered_alternatives") or ())
+    if extensions and "discovered" in gold:
+        days = {gold["discovered"]} | set(gold.get("discovered_alternatives", []))
         yield "discovered", pred.get("discovered") in days
 
 

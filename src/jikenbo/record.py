@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from jikenbo import data
+
 RECORD_FIELDS = ("case_id", "organization", "title", "published", "earlier_releases",
                  "is_incident", "categories", "supply_chain", "vendors", "affected_count",
                  "data_types", "leak_status")
@@ -55,9 +57,33 @@ class Record:
         out["discovered"] = self.discovered
         out["heading"] = self.heading
         out["source"] = self.source
+        if self.evidence:
+            out["confidence"] = self.confidence()
+            out["review_fields"] = self.review_fields()
         if with_evidence:
             out["evidence"] = [asdict(item) for item in self.evidence]
         return out
+
+    def confidence(self) -> dict[str, str]:
+        """How each field was found — `stated`, `inferred` or `fallback` — by its evidence's
+        rule (data/confidence.json); the weakest rule decides when a field has several."""
+        found: dict[str, str] = {}
+        for item in self.evidence:
+            grade = _grade(item.field, item.rule)
+            found[item.field] = max(found.get(item.field, grade), grade, key=_RANK.__getitem__)
+        return found
+
+    def review_fields(self) -> list[str]:
+        """The fields a curator should check, in record order: those the notice does not state,
+        less the quiet ones whose default is the normal answer (no casebook number, no earlier
+        release, no contractor named, every field but is_incident of a post that is no incident)."""
+        quiet = set(_CONFIDENCE["quiet"])
+        rules = {(item.field, item.rule) for item in self.evidence}
+        grades = self.confidence()
+        named = RECORD_FIELDS if self.is_incident else ("is_incident",)
+        return [name for name in named if grades.get(name, "stated") != "stated"
+                and not any(field == name and (rule in quiet or f"{field}:{rule}" in quiet)
+                            for field, rule in rules)]
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> "Record":
@@ -67,6 +93,19 @@ class Record:
             values[name] = tuple(values[name] or ())
         return cls(**values, heading=row.get("heading", ""), source=row.get("source", ""),
                    evidence=evidence, discovered=row.get("discovered"))
+
+
+_CONFIDENCE = data.load("confidence")
+_GRADES = {rule: grade for grade, rules in _CONFIDENCE["classes"].items() for rule in rules}
+_RANK = {"stated": 0, "inferred": 1, "fallback": 2}
+
+
+def _grade(field_name: str, rule: str) -> str:
+    """`letterhead_name+self_reference` is graded by its first part; unknown rules by default."""
+    for key in (f"{field_name}:{rule}", rule, rule.split("+")[0]):
+        if key in _GRADES:
+            return _GRADES[key]
+    return _CONFIDENCE["default"]
 
 
 def _plain(value: Any) -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from jikenbo import __version__, evaluate, pipeline, sources, stats
+from jikenbo import __version__, pipeline, sources, stats
 from jikenbo.cases import curate
 from jikenbo.errors import InputError, JikenboError, UsageError
 from jikenbo.store import database_location, open_store
@@ -68,83 +68,6 @@ def extract(paths: tuple[str, ...], evidence: bool, with_link: bool, max_bytes: 
                                           ensure_ascii=False))
     if failures:
         sys.exit(1)
-
-
-@main.command("eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--cases", "with_cases", is_flag=True,
-              help="Link the releases into cases and score the grouping too.")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-@click.option("--no-misses", is_flag=True, help="Leave out the list of misses.")
-@read_options
-def eval_command(gold: str, paths: tuple[str, ...], with_cases: bool, as_json: bool,
-                 no_misses: bool, max_bytes: int, lossy: bool) -> None:
-    """Score the records of PATHS against GOLD (JSON lines), beside a naive baseline."""
-    failures = []
-    with _user_errors():
-        gold_rows = _read_gold(gold)
-        options = sources.ReadOptions(max_bytes=max_bytes, lossy=lossy)
-        everything = list(pipeline.read_all(sources.expand(paths), options,
-                                            lambda error: failures.append(_report(error))))
-        ours = [record for extracted in everything for record in extracted.records]
-        naive = [evaluate.baseline_record(post, extracted.source.locator)
-                 for extracted in everything for post in extracted.posts]
-        rows = (pipeline.with_cases(everything) if with_cases
-                else [record.to_dict() for record in ours])
-        if with_cases:  # the spreadsheet way: one case per organisation name
-            for row in naive:
-                row["case"] = row["organization"]
-        mine = evaluate.score(gold_rows, rows, with_cases, extensions=True)
-        base = evaluate.score(gold_rows, naive, with_cases, extensions=True)
-    if as_json:
-        click.echo(json.dumps({"jikenbo": mine.values, "baseline": base.values},
-                              ensure_ascii=False))
-    else:
-        click.echo(_scores_table(mine.values, base.values))
-        if not no_misses:
-            by_heading = {evaluate.norm(record.heading): record for record in ours}
-            click.echo(f"\n{len(mine.misses)} misses:")
-            for miss in mine.misses:
-                click.echo(f"MISS {miss.field:17} {miss.heading[:60]}\n"
-                           f"     gold={miss.gold!r} jikenbo={miss.predicted!r}")
-                record = by_heading.get(evaluate.norm(miss.heading))
-                for line in evaluate.evidence_for(record, miss.field) if record else ():
-                    click.echo(f"     evidence {line}")
-    if failures:
-        sys.exit(1)
-
-
-def _read_gold(path: str) -> list[dict]:
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise JikenboError(f"{path}:{number}: not a JSON line ({error.msg})") from None
-            if not isinstance(row, dict) or "heading" not in row or "is_incident" not in row:
-                raise JikenboError(f"{path}:{number}: a gold record needs 'heading' and "
-                                   "'is_incident' (see RECORD.md)")
-            rows.append(row)
-    if not rows:
-        raise JikenboError(f"{path}: no gold records")
-    return rows
-
-
-def _scores_table(mine: dict, base: dict) -> str:
-    lines = [f"{'field':22} {'jikenbo':>8} {'baseline':>9} {'ratio':>7}"]
-    for name, value in mine.items():
-        other = base.get(name)
-        if isinstance(value, float):
-            ratio = f"{value / other:6.2f}x" if other else "      -"
-            shown = f"{other:9.3f}" if isinstance(other, float) else f"{'-':>9}"
-            lines.append(f"{name:22} {value:8.3f} {shown} {ratio}")
-        else:
-            lines.append(f"{name:22} {value!s:>8} {other!s:>9}")
-    return "\n".join(lines)
 
 
 @main.command()
@@ -406,6 +329,7 @@ def _user_errors() -> Iterator[None]:
 
 # Command groups that live in modules of their own register themselves on `main` when imported
 # (one line each, below); they use the options and helpers defined above.
+from jikenbo.cli import evaluation as _evaluation  # noqa: E402,F401  (jikenbo eval)
 from jikenbo.cli import export as _export  # noqa: E402,F401  (jikenbo export)
 from jikenbo.cli import watch as _watch  # noqa: E402,F401  (jikenbo watch …)
 from jikenbo.cli import publish as _publish  # noqa: E402,F401  (jikenbo publish)

@@ -78,6 +78,18 @@ class PostText:
         """The first and then the last few non-blank lines (last first), as text spans."""
         return _edge_lines(self.norm.text)
 
+    @cached_property
+    def top_lines(self) -> list[tuple[int, int]]:
+        """The opening lines: the first few, and on through a letterhead block of short lines
+        without a sentence's full stop (date, section, contact, a second issuer)."""
+        return _top_lines(self.norm.text)
+
+    @cached_property
+    def bottom_lines(self) -> list[tuple[int, int]]:
+        """The last few non-blank lines, last first, that are not opening lines."""
+        top = set(self.top_lines)
+        return [span for span in _edge_lines(self.norm.text)[EDGE_LINES:] if span not in top]
+
     def original(self, start: int, end: int) -> str:
         """The original text behind a normalised span, as written."""
         first, last = self.norm.span(start, end)
@@ -85,6 +97,27 @@ class PostText:
 
 
 EDGE_LINES = 6
+LETTERHEAD_LINES = 14  # the most opening lines a letterhead block may run to
+_SHORT_LINE = 40
+
+
+def _top_lines(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    offset, letterhead = 0, True
+    for line in text.split("\n", LETTERHEAD_LINES * 3)[:LETTERHEAD_LINES * 3]:
+        span, offset = (offset, offset + len(line)), offset + len(line) + 1
+        if not line.strip():
+            continue
+        short = "。" not in line and len(line.strip()) <= _SHORT_LINE
+        if len(spans) >= EDGE_LINES and not (letterhead and short):
+            break
+        # The headline may be a long line or a sentence; after it, one sentence ends the block.
+        letterhead = letterhead and (short or not spans)
+        spans.append(span)
+        if len(spans) >= LETTERHEAD_LINES:
+            break
+    return spans
+
 
 
 def _edge_lines(text: str) -> list[tuple[int, int]]:

@@ -15,12 +15,34 @@ from jikenbo import data
 
 _ERAS: dict[str, int] = data.load("eras")["eras"]
 _ERA = "|".join(sorted(map(re.escape, _ERAS), key=len, reverse=True))
-_SP = r"\s*"
-_YMD_KANJI = rf"(?P<y>\d{{4}}){_SP}年{_SP}(?P<m>\d{{1,2}}){_SP}月{_SP}(?P<d>\d{{1,2}}){_SP}日"
+_SP = r"\s{0,2}"  # bounded, so a run of spaces costs each attempt at most two steps
+_KANJI_DIGITS = "〇一二三四五六七八九"
+_N2 = rf"(?:\d{{1,2}}|[{_KANJI_DIGITS}十]{{1,3}})"  # a month, day or era year: 7, 17, 七, 十七
+_Y4 = rf"(?:\d{{4}}|[{_KANJI_DIGITS}]{{4}})"  # 2024, 二〇二四
+_MD = rf"(?P<m>{_N2}){_SP}月{_SP}(?P<d>{_N2}){_SP}日"
+_YMD_KANJI = rf"(?<![\d{_KANJI_DIGITS}])(?P<y>{_Y4}){_SP}年{_SP}{_MD}"
 _YMD_SLASH = rf"(?<!\d)(?P<y>\d{{4}}){_SP}(?P<sep>[/.\-]){_SP}(?P<m>\d{{1,2}}){_SP}(?P=sep){_SP}(?P<d>\d{{1,2}})(?!\d)"
-_ERA_KANJI = rf"(?P<era>{_ERA}){_SP}(?P<ey>元|\d{{1,2}}){_SP}年{_SP}(?P<m>\d{{1,2}}){_SP}月{_SP}(?P<d>\d{{1,2}}){_SP}日"
+_ERA_KANJI = rf"(?P<era>{_ERA}){_SP}(?P<ey>元|{_N2}){_SP}年{_SP}{_MD}"
+# `令和6年度 7月17日`: a fiscal year (April to March) and a day in it.
+_FISCAL = rf"(?:(?P<era>{_ERA}){_SP}(?P<ey>元|{_N2})|(?<!\d)(?P<y>\d{{4}})){_SP}年度{_SP}{_MD}"
 _ERA_DOTTED = r"(?<![A-Za-z])(?P<era>[RHS])(?P<ey>\d{1,2})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?!\d)"
-_YEARLESS = rf"(?<![\d年/.\-])(?P<m>\d{{1,2}}){_SP}月{_SP}(?P<d>\d{{1,2}}){_SP}日"
+_YEARLESS = rf"(?<![\d{_KANJI_DIGITS}十年/.\-])(?P<m>{_N2}){_SP}月{_SP}(?P<d>{_N2}){_SP}日"
+
+
+def number(text: str) -> int:
+    """A number written in digits or kanji numerals: `17`, `十七`, `二十三`, `二〇二四`, `元`."""
+    if text.isdigit() and text.isascii():
+        return int(text)
+    if text == "元":
+        return 1
+    digits = {char: index for index, char in enumerate(_KANJI_DIGITS)}
+    tens, _, ones = text.partition("十")
+    if "十" in text:
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    value = 0
+    for char in text:
+        value = value * 10 + digits.get(char, 0)
+    return value
 
 
 @dataclass(frozen=True)
@@ -33,18 +55,25 @@ class DateMatch:
 
 
 def _gregorian(match: re.Match[str], reference: date | None) -> date | None:
-    return _safe_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    return _safe_date(number(match["y"]), number(match["m"]), number(match["d"]))
 
 
 def _era(match: re.Match[str], reference: date | None) -> date | None:
-    year = 1 if match["ey"] == "元" else int(match["ey"])
-    return _safe_date(_ERAS[match["era"]] + year, int(match["m"]), int(match["d"]))
+    return _safe_date(_ERAS[match["era"]] + number(match["ey"]), number(match["m"]),
+                      number(match["d"]))
+
+
+def _fiscal(match: re.Match[str], reference: date | None) -> date | None:
+    """`令和6年度 2月1日` is 2025-02-01: a fiscal year runs from April to the next March."""
+    year = _ERAS[match["era"]] + number(match["ey"]) if match["era"] else number(match["y"])
+    month = number(match["m"])
+    return _safe_date(year + (month <= 3), month, number(match["d"]))
 
 
 def _yearless(match: re.Match[str], reference: date | None) -> date | None:
     if reference is None:
         return None
-    month, day = int(match["m"]), int(match["d"])
+    month, day = number(match["m"]), number(match["d"])
     found = _safe_date(reference.year, month, day)
     if found and found > reference + timedelta(days=31):
         found = _safe_date(reference.year - 1, month, day)
@@ -61,6 +90,7 @@ class _Pattern:
 PATTERNS = (
     _Pattern("ymd_kanji", re.compile(_YMD_KANJI), _gregorian),
     _Pattern("era_kanji", re.compile(_ERA_KANJI), _era),
+    _Pattern("fiscal_year", re.compile(_FISCAL), _fiscal),
     _Pattern("ymd_slash", re.compile(_YMD_SLASH), _gregorian),
     _Pattern("era_dotted", re.compile(_ERA_DOTTED), _era),
     _Pattern("yearless", re.compile(_YEARLESS), _yearless),
@@ -68,20 +98,25 @@ PATTERNS = (
 
 
 def find_dates(text: str, reference: date | None = None) -> Iterator[DateMatch]:
-    """Every date in `text`, in text order; overlapping matches keep the earlier pattern's."""
-    taken: list[tuple[int, int]] = []
-    found: list[DateMatch] = []
+    """Every date in `text`, in text order; overlapping matches keep the earlier pattern's.
+
+    Each pattern's matches are merged into the kept ones in one ordered sweep, so a text of a
+    hundred thousand dates costs a few passes, not a comparison of every pair."""
+    kept: list[DateMatch] = []
     for pattern in PATTERNS:
+        fresh = []
+        position = 0  # kept[position] is the first kept date that may overlap the next match
         for match in pattern.regex.finditer(text):
-            if any(match.start() < end and start < match.end() for start, end in taken):
+            while position < len(kept) and kept[position].end <= match.start():
+                position += 1
+            if position < len(kept) and kept[position].start < match.end():
                 continue
             value = pattern.parse(match, reference)
-            if value is None:
-                continue
-            taken.append(match.span())
-            found.append(DateMatch(value, match.start(), match.end(), pattern.name,
-                                   pattern.name == "yearless"))
-    return iter(sorted(found, key=lambda item: item.start))
+            if value is not None:
+                fresh.append(DateMatch(value, match.start(), match.end(), pattern.name,
+                                       pattern.name == "yearless"))
+        kept = sorted(kept + fresh, key=lambda item: item.start)
+    return iter(kept)
 
 
 def parse_date(text: str, reference: date | None = None) -> date | None:

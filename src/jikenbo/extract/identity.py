@@ -13,20 +13,31 @@ import re
 from jikenbo import data
 from jikenbo.extract.context import EDGE_LINES, Finding, PostText
 from jikenbo.extract.dates import find_dates
-from jikenbo.extract.heading import entity_name, is_date_line
+from jikenbo.extract.entities import entity_names
+from jikenbo.extract.heading import entity_name, is_date_line, is_issuer_name, is_kind_noun
 
 _PRESS = data.load("press_release")
 _SEPARATORS = re.compile(_PRESS["title_separators"])
 _SITE_WORDS = re.compile("|".join(map(re.escape, _PRESS["site_words"])), re.I)
+_PRESS_SELF = {word for words in _PRESS["self_references"].values() for word in words}
 _SELF = {kind: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
          for kind, words in _PRESS["self_references"].items()}
 _KIND_SUFFIX = {kind: tuple(suffixes) for kind, suffixes in _PRESS["self_reference_suffixes"].items()}
 _CJK = "一-龥ァ-ヴーヶ々"
-_NAMED_IN_BODY = {kind: re.compile(rf"[{_CJK}]{{1,12}}?(?:{'|'.join(map(re.escape, suffixes))})"
+_NAMED_IN_BODY = {kind: re.compile(rf"[{_CJK}]{{1,20}}?(?:{'|'.join(map(re.escape, suffixes))})"
                                    rf"(?![{_CJK}])")
                   for kind, suffixes in _KIND_SUFFIX.items() if kind not in ("company", "organisation")}
 _LEGAL_FORMS = tuple(data.load("organizations")["legal_forms"])
-_EARLIER_MARKER = re.compile(r"【\s*([^】]*?)\s*リリース分\s*】")
+# `【2023年4月28日リリース分】`: a bounded window inside the brackets keeps the scan linear.
+_EARLIER_MARKER = re.compile(r"【([^】\n]{0,40})リリース分\s{0,3}】")
+_NAME_RUN = re.compile(r"[ァ-ヶー一-龥々A-Za-z0-9・]{2,30}$")
+# `学校法人〇〇学園(以下「学園」といいます。)`: a release defining its own short name.
+_DEFINED = re.compile(r"[((](?:以下|以降)[、,]?\s{0,2}[「『](?P<alias>[^」』\n]{1,15})[」』]")
+# `〇〇連盟会員の皆様`: the members a body writes to are its own.
+_MEMBERS = re.compile("(?:" + "|".join(map(re.escape, _PRESS["member_words"])) + ")(?:の皆様|の皆さま|各位)")
+# `(令和6年11月8日)` under a headline heads a step of the release's timeline.
+_TIMELINE = re.compile(r"\s{0,3}[((]")
+_BODY_WINDOW = 1500  # how far into the body a definition or an address is looked for
 
 
 def case_id(view: PostText) -> Finding[str | None]:
@@ -63,7 +74,7 @@ def organization(view: PostText) -> Finding[str | None]:
     if in_heading:
         return in_heading
     for kind, self_span in selves.items():
-        named = _most_named(view, kind)
+        named = _most_named(view, kind, view.text[self_span[0]:self_span[1]])
         if named:
             return Finding(view.original(*named), "body_name+self_reference", (named, self_span))
     return Finding(None, "none")
@@ -71,15 +82,45 @@ def organization(view: PostText) -> Finding[str | None]:
 
 def _issuer_candidates(view: PostText) -> list[tuple[str, str, tuple[tuple[int, int], ...]]]:
     """Names in the letterhead lines, then the page title, then the signature lines."""
-    lines = view.edge_lines
-    top, bottom = lines[:EDGE_LINES], lines[EDGE_LINES:]
+    top, bottom = view.top_lines, view.bottom_lines
     titled = []
     if view.page_title:
         for part in reversed(_SEPARATORS.split(view.page_title)):
             found = entity_name(_SITE_WORDS.sub(" ", part).strip())
             if found:
                 titled.append((found[0], "page_title", ()))
-    return _named_lines(view, top, "letterhead") + titled + _named_lines(view, bottom, "signature")
+    return (_named_lines(view, top, "letterhead") + titled + _named_lines(view, bottom, "signature")
+            + _named_in_body(view))
+
+
+def _named_in_body(view: PostText) -> list[tuple[str, str, tuple[tuple[int, int], ...]]]:
+    """Names the body gives itself: a definition `〇〇法人〇〇(以下「学園」)` whose short name is
+    a self-reference or a noun for its kind, and members addressed as `〇〇連盟会員の皆様`."""
+    found = []
+    window = view.text[:_BODY_WINDOW]
+    for match in _DEFINED.finditer(window):
+        alias = match["alias"].strip()
+        span = _name_before(view, match.start())
+        # An issuer shortens its own name to a noun for its kind (`学園`, `当社`); another
+        # party keeps a proper short name (`(以下「サンプル」)`).
+        if span and (alias in _PRESS_SELF or is_kind_noun(alias)):
+            found.append((view.original(*span), "defined_name", (span, match.span())))
+    for match in _MEMBERS.finditer(window):
+        span = _name_before(view, match.start())
+        if span:
+            found.append((view.original(*span), "members_address", (span, match.span())))
+    return found
+
+
+def _name_before(view: PostText, end: int) -> tuple[int, int] | None:
+    """The organisation's name that ends at `end`, if the characters before it make one."""
+    legal = [span for span in entity_names(view.text, max(0, end - 40), end) if span[1] == end]
+    if legal:
+        return legal[-1]
+    run = _NAME_RUN.search(view.text, max(0, end - 30), end)
+    if run and is_issuer_name(run.group(0)):
+        return run.span()
+    return None
 
 
 def _named_lines(view: PostText, lines: list[tuple[int, int]],
@@ -99,14 +140,21 @@ def _is_kind(name: str, kind: str) -> bool:
     return name.endswith(_KIND_SUFFIX[kind])
 
 
-def _most_named(view: PostText, kind: str) -> tuple[int, int] | None:
+def _most_named(view: PostText, kind: str, self_word: str) -> tuple[int, int] | None:
+    """The name of the issuer's kind the body uses most, ending in the noun its self-reference
+    uses: 本市 → `新座市`; 当センター never resolves to a sister `〇〇診療所`, 本学 never to a
+    sub-unit `〇〇大学院`."""
     pattern = _NAMED_IN_BODY.get(kind)
     if pattern is None:
         return None
+    noun = self_word[1:]
     seen: dict[str, list[tuple[int, int]]] = {}
     for match in pattern.finditer(view.text):
-        if not _SELF[kind].fullmatch(match.group(0)) and len(match.group(0)) > 2:
-            seen.setdefault(match.group(0), []).append(match.span())
+        name = match.group(0)
+        cut = match.start() > 0 and re.match(f"[{_CJK}]", view.text[match.start() - 1])
+        if (not cut and not _SELF[kind].fullmatch(name) and len(name) > 2
+                and name.endswith(noun) and is_issuer_name(name)):
+            seen.setdefault(name, []).append(match.span())
     if not seen:
         return None
     return max(seen.values(), key=len)[0]
@@ -127,14 +175,14 @@ def published(view: PostText) -> Finding[str | None]:
         return Finding(None, "none")
     # A date line above the headline is the letterhead's; below it, near the top, it may be a
     # step of the release's own timeline, so the signature's date at the end comes first.
-    top, bottom = view.edge_lines[:EDGE_LINES], view.edge_lines[EDGE_LINES:]
+    top, bottom = view.top_lines[:EDGE_LINES], view.bottom_lines
     above = [span for span in top if span[0] < view.headline_start]
     below = [span for span in top if span[0] >= view.headline_start]
     for rule, lines in (("letterhead_date", above), ("signature_date", bottom),
                         ("edge_date", below)):
         for start, end in lines:
             line = view.text[start:end]
-            if not is_date_line(line):
+            if not is_date_line(line) or (rule == "edge_date" and _TIMELINE.match(line)):
                 continue
             for found in find_dates(line):
                 if not found.yearless:
@@ -147,7 +195,7 @@ def earlier_releases(view: PostText) -> Finding[tuple[str, ...]]:
     """Dates of `【2023年4月28日リリース分】` markers, other than the release's own date."""
     found: dict[str, tuple[int, int]] = {}
     for marker in _EARLIER_MARKER.finditer(view.text):
-        for item in find_dates(marker.group(1), view.release_date):
+        for item in find_dates(marker.group(1).strip(), view.release_date):
             day = item.value.isoformat()
             if day != view.heading.published:
                 found.setdefault(day, marker.span())

@@ -44,11 +44,19 @@ def html_main_text(name: str, markup: str) -> tuple[str | None, str]:
 
 
 def _title(tree: lxml.html.HtmlElement) -> str | None:
+    """The page's title, with the site's name (og:site_name) after it when the title lacks it:
+    the site's name is often the issuer's."""
+    title = None
     for xpath in ("//meta[@property='og:title']/@content", "//title/text()"):
         found = [value.strip() for value in tree.xpath(xpath) if value.strip()]
         if found:
-            return re.sub(r"\s+", " ", found[0])
-    return None
+            title = re.sub(r"\s+", " ", found[0])
+            break
+    site = [value.strip() for value in tree.xpath("//meta[@property='og:site_name']/@content")
+            if value.strip()]
+    if site and site[0] not in (title or ""):
+        title = f"{title} | {site[0]}" if title else site[0]
+    return title
 
 
 def _drop_furniture(tree: lxml.html.HtmlElement) -> None:
