@@ -76,7 +76,7 @@ def _counts(text: str, start: int, end: int) -> bool:
 
 def _joined(text: str, start: int, end: int) -> bool:
     """Part of the name of something else: 運転免許証「自主返納」, 学年「主任」, クラス「パッド」."""
-    if _JOINED.match(text, end, end + 1):
+    if _JOINED.match(text, end, end + NEAR):
         return True
     return text[start] >= "ァ" and _KATAKANA_BEFORE.search(text, max(0, start - 1), start) is not None
 
@@ -141,10 +141,14 @@ def _item(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _unnamed_in(text: str, run: list[tuple[int, int, bool]]) -> tuple[int, int] | None:
     """The first unnamed personal item of a list, if at least two of its items count."""
-    if sum(named and _counts(text, start, end) for start, end, named in run) < 2:
+    unnamed = next(((start, end) for start, end, named in run
+                    if not named and _OTHER_HEAD.search(text, start, end)
+                    and not _GROUP_ITEM.fullmatch(text, start, end)), None)
+    if unnamed is None:
         return None
+    counted = 0
     for start, end, named in run:
-        item = text[start:end]
-        if not named and _OTHER_HEAD.search(item) and not _GROUP_ITEM.match(item):
-            return start, end
+        counted += named and _counts(text, start, end)
+        if counted == 2:
+            return unnamed
     return None
