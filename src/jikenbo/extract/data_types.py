@@ -124,7 +124,8 @@ def _unnamed_item(text: str, asides: scope.Asides) -> tuple[int, int] | None:
         last_end = segment.end()
         if item is not None and not asides.covers(segment.start()):
             start, end = item
-            named = _ANY_WORD.search(text, start, end) is not None
+            word = _ANY_WORD.search(text, start, end + 1)  # + 1: a word's rule may look ahead
+            named = word is not None and word.start() < end
             run.append((start, end, named))
     return _unnamed_in(text, run)
 
