@@ -14,9 +14,14 @@ from jikenbo.record import CATEGORIES
 from tests.conftest import SHARED
 
 
+HEADLINE = "個人情報の取扱いに関する事案について\n"
+
+
 def _view(body: str) -> PostText:
-    text = "お知らせ\n" + body
-    return PostText.of(Post("お知らせ", text, 0, len(text), False))
+    text = HEADLINE + body
+    view = PostText.of(Post(HEADLINE, text, 0, len(text), False))
+    assert view.headline_end == len(HEADLINE) - 1  # the body is read, not taken as the headline
+    return view
 
 
 def found(body: str) -> tuple[str, ...]:
@@ -232,3 +237,15 @@ def test_every_cue_is_exercised_by_a_shape(name: str) -> None:
         assert any(re.search(cue, body) for body in examples), cue
     for pattern in table["not"]:
         re.compile(pattern)
+
+
+@pytest.mark.parametrize("body, counted", [
+    ("再発防止策\n外部からの不正ログインを検知する仕組みを導入します。", False),
+    # An unnumbered heading's section ends with its paragraph.
+    ("再発防止策\n外部からの不正ログインを検知する仕組みを導入します。\n\n"
+     "経緯\n外部から不正ログインされたことが分かりました。", True),
+    # A line of apology is no countermeasure heading.
+    ("お詫びとお願い\n外部から不正ログインされたことが分かりました。", True),
+])
+def test_an_unnumbered_countermeasure_section_is_one_paragraph(body: str, counted: bool) -> None:
+    assert ("unauthorized_access" in found(body)) == counted

@@ -58,17 +58,27 @@ def aside_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
         if len(line) > HEADING_MAX or not _ASIDE_HEADING.search(line):
             index += 1
             continue
-        family, stop = _mark(line), index + 1
-        while stop < len(lines) and lines[stop][0] - start < ASIDE_MAX:
-            following = text[lines[stop][0]:lines[stop][1]].strip()
-            mark = _mark(following) if len(following) <= HEADING_MAX else None
-            if mark is not None and (family is None or mark == family) \
-                    and not _ASIDE_HEADING.search(following):
-                break
-            stop += 1
+        stop = _section_end(text, lines, index, _mark(line))
         spans.append((start, min(lines[stop - 1][1], start + ASIDE_MAX)))
         index = stop
     return spans
+
+
+def _section_end(text: str, lines: list[tuple[int, int]], index: int, family: str | None) -> int:
+    """The index of the first line after the section headed by line `index`: the next heading
+    of the same numbering family; for an unnumbered heading, the end of its paragraph."""
+    stop, start, content = index + 1, lines[index][0], False
+    while stop < len(lines) and lines[stop][0] - start < ASIDE_MAX:
+        following = text[lines[stop][0]:lines[stop][1]].strip()
+        if family is None and not following and content:
+            break
+        content = content or bool(following)
+        mark = _mark(following) if len(following) <= HEADING_MAX else None
+        if mark is not None and (family is None or mark == family) \
+                and not _ASIDE_HEADING.search(following):
+            break
+        stop += 1
+    return stop
 
 
 class Asides:
