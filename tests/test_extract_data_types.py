@@ -143,7 +143,8 @@ from jikenbo.parse import Post
 head = "個人情報の取扱いに関する事案について\\n"
 base = PostText.of(Post(head, head + "本文", 0, len(head) + 2, False))
 view = dataclasses.replace(base, norm=normalize(head + sys.stdin.read()))
-print(",".join(data_types.data_types(view).value) + "|" + ",".join(categories.categories(view).value))
+kinds = categories.categories(view).value
+print(",".join(data_types.data_types(view).value) + "|" + ",".join(kinds))
 """
 
 

@@ -38,7 +38,8 @@ RULES = {name: _Rules(_compile(_TABLE[name]["cues"]), _compile(_TABLE[name].get(
 def first_cue(pattern: re.Pattern[str] | None, negative: re.Pattern[str] | None, text: str,
               asides: scope.Asides | None = None) -> tuple[int, int] | None:
     """The span of the first match of `pattern` that reports an event: no `negative` match
-    overlaps it, it lies outside `asides`, and its sentence neither denies it nor makes it a risk."""
+    overlaps it, it lies outside `asides`, and its sentence neither denies it nor makes it a
+    risk."""
     if pattern is None:
         return None
     blocked: list[tuple[int, int]] | None = None
