@@ -5,15 +5,16 @@
 
 Feeds each hostile shape of the robustness issue — `【` followed by spaces; long runs of spaces,
 tabs and digits; counts, dates, repeated `【`, negated data words and vendor names repeated; the
-real corpus joined into one line — at 10 KB, 100 KB and 1 MB (UTF-8 bytes) through the whole of
-`jikenbo extract` (`pipeline.extract_source` on a `SourceDocument`: split, normalise, every field
-extractor). Each input is shaped `filler + incident sentence + filler`, so that the filler is both
+real corpus joined into one line; a long run of combining marks — at 10 KB, 100 KB and 1 MB
+(UTF-8 bytes) through the whole of `jikenbo extract` (`pipeline.extract_source` on a
+`SourceDocument`: split, normalise, every field extractor). Each input is shaped `filler + incident sentence + filler`, so that the filler is both
 the headline line and part of the body and every field extractor reads it.
 
 Every run happens in a child process with a deadline, so a super-linear pattern shows up as
-`>60 s` instead of stalling the benchmark. In the same child the baseline — NFKC normalisation plus
-one linear regex scan of the same text — is timed, so the figures can be compared across machines.
-Targets (issue #11): 1 MB under 5 s and time(1 MB) / time(100 KB) <= 12 for every shape.
+`>60 s` instead of stalling the benchmark. In the same child a baseline is timed: one linear
+regex scan of the same text into runs of digits, kanji, kana and blanks (not NFKC:
+`unicodedata.normalize` is itself quadratic on a long run of combining marks), so the figures
+can be compared across machines. Targets (issue #11): 1 MB under 5 s and time(1 MB) / time(100 KB) <= 12 for every shape.
 
 The per-post safety limit (`JIKENBO_MAX_POST_CHARS`, `JIKENBO_POST_SECONDS`) is lifted in the
 children: this benchmark measures the patterns, not the safety net.
@@ -27,7 +28,6 @@ import re
 import subprocess
 import sys
 import time
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -84,6 +84,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "vendor_names": _sandwich("委託先である株式会社アドバーサリアルシステムズ(東京都)及び再委託先"
                               "有限会社テスト情報処理が不正アクセスを受け、"),
     "corpus_line": _corpus_line,
+    # NFKC sorts a run of combining marks quadratically; alternating classes make it work hardest.
+    "combining_marks": _sandwich("\u0301\u0316", "e", "。"),
 }
 
 
@@ -95,7 +97,7 @@ def measure(shape: str, size: int) -> dict:
     text = SHAPES[shape](size)
     data = text.encode("utf-8")
     started = time.perf_counter()
-    found = len(_BASELINE_SCAN.findall(unicodedata.normalize("NFKC", text)))
+    found = sum(1 for _ in _BASELINE_SCAN.finditer(text))
     baseline = time.perf_counter() - started
     document = SourceDocument(f"<{shape} {size} B>", data, text, "text", "utf-8")
     started = time.perf_counter()
@@ -170,7 +172,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}; corpus from {SHARED}; each run in a child process "
           f"with a {args.timeout:.0f} s deadline")
     print(f"targets: largest size under {TARGET_SECONDS:.0f} s, ratio largest/previous <= "
-          f"{TARGET_RATIO:.0f}; baseline = NFKC + one regex scan of the largest input")
+          f"{TARGET_RATIO:.0f}; baseline = one linear regex scan of the largest input")
     met = report(args.shape or list(SHAPES), sizes, args.timeout)
     print("all shapes meet the targets" if met else "some shapes do NOT meet the targets")
 

@@ -33,6 +33,9 @@ def _chain(body: str, issuer: str = "株式会社ハルカゼ商会") -> tuple[b
     # a contractor named in a sentence of its own, the incident in the next
     ("当社は、発送業務をカワセミ物流株式会社に委託しております。同社の倉庫で書類の紛失が判明しました"
      "。委託先からの報告によれば、紛失したのは顧客名簿です。", ["カワセミ物流株式会社"]),
+    # the contractor made the mistake: where it happened, not who received
+    ("委託先において、受講者あてのメールを誤って全員に見える形で送信しました。", []),
+    ("受託業者にて申込者へ書類を送付する際、別人の書類を誤って同封しました。", []),
     # a contractor that is not named
     ("外部委託先のパソコンがコンピュータウイルスに感染したことが判明しました。", []),
 ])

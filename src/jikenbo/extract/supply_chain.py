@@ -41,8 +41,10 @@ _HELPER_BEFORE = _any("helper_before")
 # Read where a contractor word ends: `委託` + `会社の協力`, `ベンダー` + `との調査`.
 _TAIL = r"(?:会社|業者|事業者|先|様|社)?\s{0,2}"
 _HELPER_AFTER = re.compile(_TAIL + "(?:" + "|".join(_WORDS["helper_after"]) + ")")
-# The contractor as addressee: `委託業者に…データを送信`, `委託先へ…削除を依頼`.
-_ADDRESSEE = re.compile(_TAIL + r"(?:に|へ|宛てに|宛に|あてに)(?:対して|対し)?[^、。]{0,20}?(?:"
+# The contractor as addressee: `委託業者に…データを送信`, `委託先へ…削除を依頼`; not the place or
+# agent (`委託先において誤って送信`, `委託先による`).
+_ADDRESSEE = re.compile(_TAIL + r"(?:に(?!おいて|おける|て|よ|関|係|対する)|へ|宛てに|宛に|あてに)"
+                        r"(?:対して|対し)?[^、。]{0,20}?(?:"
                         rf"(?P<request>{'|'.join(_WORDS['request_verbs'])})|"
                         rf"(?P<send>{'|'.join(_WORDS['send_verbs'])}))")
 # A sentence runs to 。 or a line end; a 。 inside a short (…) does not end it.
