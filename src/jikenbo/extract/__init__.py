@@ -8,10 +8,12 @@ from __future__ import annotations
 from jikenbo.extract import (affected, categories, data_types, discovered, identity, incident,
                              leak, supply_chain)
 from jikenbo.extract.context import Finding, PostText
+from jikenbo.extract.limits import bounded
 from jikenbo.parse import Post
 from jikenbo.record import Evidence, Record
 
 
+@bounded  # a size limit and a time budget per post, naming the input when refused
 def extract_record(post: Post, source: str, page_title: str | None = None) -> Record:
     """The record of one post; evidence offsets point into the source's text. `page_title`,
     an HTML page's title, can name the issuer of a release that has no casebook heading."""
