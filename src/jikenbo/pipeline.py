@@ -118,9 +118,9 @@ def checked(record: Record) -> Record:
 
 def store_extracted(store: Store, extracted: Extracted) -> tuple[int, int]:
     """Store one source's releases in one transaction; returns (new, unchanged)."""
-    rows = [ReleaseRow(release_id(post.text), checked(record), clean_text(post.text), post.start,
-                       post.end)
-            for post, record in zip(extracted.posts, extracted.records)]
+    texts = [clean_text(post.text) for post in extracted.posts]  # clean already, from sources
+    rows = [ReleaseRow(release_id(text), checked(record), text, post.start, post.end)
+            for text, post, record in zip(texts, extracted.posts, extracted.records)]
     outcome = store.add_source(extracted.source, rows)
     return outcome.new, outcome.unchanged
 

@@ -11,8 +11,8 @@ import os
 import sqlite3
 import threading
 import weakref
-from contextlib import closing
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
@@ -246,11 +246,11 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     # -- writing, only with a token -----------------------------------------------------
     if token:
-        extractor, relinker = writes.Extractor(ingest_seconds), writes.Relinker(location)
-        extractor.warm()
-        weakref.finalize(app, extractor.close)
-        writers = anyio.CapacityLimiter(2)  # POSTs store in threads of their own, and wait
-        waiters = anyio.CapacityLimiter(32)  # for the linking run in others
+        worker = writes.Worker(location, ingest_seconds)
+        relinker = writes.Relinker(worker)
+        worker.warm()
+        weakref.finalize(app, worker.close)
+        waiting = anyio.CapacityLimiter(32)  # POSTs wait for the worker in threads of their own
 
         @app.post("/api/ingest", tags=["ingest"],
                   summary="Store a release sent as the request body (needs the write token)")
@@ -265,12 +265,12 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
                     raise HTTPException(413, f"request body over {max_body} bytes")
             try:
                 stored = await anyio.to_thread.run_sync(
-                    writes.store_posted, store, extractor, f"posted:{source}", bytes(body),
-                    request.headers.get("content-type"), limiter=writers)
+                    worker.ingest, f"posted:{source}", bytes(body),
+                    request.headers.get("content-type"), limiter=waiting)
             except InputError as error:
                 raise HTTPException(422, str(error)) from None
             ticket = relinker.request()
-            linked = await anyio.to_thread.run_sync(relinker.wait, ticket, limiter=waiters)
+            linked = await anyio.to_thread.run_sync(relinker.wait, ticket, limiter=waiting)
             return {"posts": stored.posts, "new": stored.new, "unchanged": stored.unchanged,
                     "cases": linked.line() if linked else "linking in progress"}
 

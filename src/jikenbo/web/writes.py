@@ -1,17 +1,17 @@
 """Writing from the web without stalling it: `POST /api/ingest`'s work happens off the event loop.
 
-- Extraction runs in a separate process (a regular expression holds the GIL for as long as it
-  runs, so a thread would still freeze the server) under a time limit; a post that overruns it
-  has its process replaced and gets a clear error.
-- Storing runs in a worker thread of its own pool, so readers keep their threads.
-- Linking is batched: one background thread relinks whenever writes have marked the links
-  stale, and every POST stored before a run starts is covered by that run.
+- Extracting and storing run in a separate, lower-priority process (a regular expression holds
+  the GIL for as long as it runs, so a thread would still freeze the server) under a time
+  limit; a post that overruns it has its process replaced and gets a clear error.
+- Linking is batched: one background thread has the worker relink whenever writes have marked
+  the links stale, and every POST stored before a run starts is covered by that run.
+- The server's threads only wait; readers keep the CPU and the GIL.
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from jikenbo import pipeline, sources
@@ -19,48 +19,95 @@ from jikenbo.cases import curate
 from jikenbo.errors import InputError, JikenboError
 from jikenbo.store import Store, open_store
 
-INGEST_SECONDS = 60.0   # extraction time allowed per POST
+INGEST_SECONDS = 60.0   # extraction and storing time allowed per POST
+LINK_SECONDS = 600.0    # a linking run; over it, the links stay marked stale for the next run
 LINK_WAIT_SECONDS = 10.0  # how long a POST waits for the linking run that covers it
 
+_STORES: dict[str, Store] = {}  # in the worker process: one connection per database
 
-def _extract(locator: str, body: bytes, content_type: str | None) -> pipeline.Extracted:
-    """In the extraction process: the same guarded steps as a CLI ingest."""
-    return pipeline.guarded(locator, lambda: pipeline.extract_source(
-        sources.from_bytes(locator, body, content_type)))
+
+def _store(location: str) -> Store:
+    if location not in _STORES:
+        _STORES[location] = open_store(location)
+    return _STORES[location]
+
+
+def _ingest(location: str, locator: str, body: bytes, content_type: str | None) -> Stored:
+    """In the worker process: the same guarded steps as a CLI ingest, for one posted body."""
+    def work() -> Stored:
+        extracted = pipeline.extract_source(sources.from_bytes(locator, body, content_type))
+        new, unchanged = pipeline.store_extracted(_store(location), extracted)
+        return Stored(len(extracted.posts), new, unchanged)
+    return pipeline.guarded(locator, work)
+
+
+def _relink(location: str) -> curate.LinkOutcome | None:
+    """In the worker process: relink if writes left the links stale."""
+    return curate.repair(_store(location))
 
 
 def _ready() -> bool:
     return True
 
 
-class Extractor:
-    """One extraction process (spawned, never forked from a threaded server), replaced when a
-    post overruns `seconds`."""
+def _yield_to_readers() -> None:
+    """The worker runs at a lower priority than the server that reads."""
+    try:
+        os.nice(10)
+    except OSError:
+        pass
 
-    def __init__(self, seconds: float = INGEST_SECONDS) -> None:
-        self.seconds = seconds
+
+@dataclass(frozen=True)
+class Stored:
+    posts: int
+    new: int
+    unchanged: int
+
+
+class Worker:
+    """One worker process (spawned, never forked from a threaded server) for the writes of a
+    database; replaced when a task overruns its time, which kills the task with it (SQLite
+    keeps the database consistent under a kill)."""
+
+    def __init__(self, location: str, seconds: float = INGEST_SECONDS) -> None:
+        self.location, self.seconds = location, seconds
         self._pool = None
         self._lock = threading.Lock()
 
     def _current(self):
         with self._lock:
             if self._pool is None:
-                self._pool = multiprocessing.get_context("spawn").Pool(1)
+                self._pool = multiprocessing.get_context("spawn").Pool(
+                    1, initializer=_yield_to_readers)
                 self._pool.apply_async(_ready)  # import jikenbo there before the first post
             return self._pool
 
     def warm(self) -> None:
         self._current()
 
-    def extract(self, locator: str, body: bytes, content_type: str | None) -> pipeline.Extracted:
-        pool = self._current()
-        pending = pool.apply_async(_extract, (locator, body, content_type))
+    def ingest(self, locator: str, body: bytes, content_type: str | None) -> Stored:
+        """Extract and store one posted body; blocking, so call it from a worker thread."""
         try:
-            return pending.get(self.seconds)
+            return self._run(self.seconds, _ingest, self.location, locator, body, content_type)
+        except multiprocessing.TimeoutError:
+            raise InputError(locator, f"extracting and storing took longer than "
+                                      f"{self.seconds:g} s and was stopped; send a shorter "
+                                      "text") from None
+
+    def relink(self) -> curate.LinkOutcome | None:
+        try:
+            return self._run(LINK_SECONDS, _relink, self.location)
+        except (multiprocessing.TimeoutError, JikenboError):
+            return None  # the links stay marked stale: the next run, or the next start, repairs
+
+    def _run(self, seconds: float, task, *arguments):
+        pool = self._current()
+        try:
+            return pool.apply_async(task, arguments).get(seconds)
         except multiprocessing.TimeoutError:
             self._replace(pool)
-            raise InputError(locator, f"extraction took longer than {self.seconds:g} s and was "
-                                      "stopped; send a shorter text") from None
+            raise
 
     def _replace(self, pool) -> None:
         with self._lock:
@@ -76,11 +123,11 @@ class Extractor:
 
 
 class Relinker:
-    """Relinks in one background thread; `request()` returns a ticket that `wait()` can wait
-    for. Requests made while a run is going are served together by the next run."""
+    """Relinks in one background thread (through the worker); `request()` returns a ticket that
+    `wait()` can wait for. Requests made while a run is going are served by the next run."""
 
-    def __init__(self, location: str) -> None:
-        self.location = location
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
         self._changed = threading.Condition()
         self._requested = self._done = 0
         self._last: curate.LinkOutcome | None = None
@@ -103,32 +150,11 @@ class Relinker:
             return None
 
     def _run(self) -> None:
-        store = open_store(self.location)
         while True:
             with self._changed:
                 self._changed.wait_for(lambda: self._requested > self._done)
                 target = self._requested
-            try:
-                outcome = curate.repair(store)
-            except JikenboError:  # busy: the links stay marked stale; the next run repairs them
-                outcome = None
+            outcome = self.worker.relink()
             with self._changed:
                 self._done, self._last = target, outcome or self._last
                 self._changed.notify_all()
-
-
-@dataclass(frozen=True)
-class Stored:
-    posts: int
-    new: int
-    unchanged: int
-
-
-def store_posted(store: Callable[[], Store], extractor: Extractor, locator: str, body: bytes,
-                 content_type: str | None) -> Stored:
-    """Extract (in the extraction process) and store one posted document; blocking. `store()`
-    is called in the calling thread, which gives that thread's own connection."""
-    extracted = extractor.extract(locator, body, content_type)
-    new, unchanged = pipeline.guarded(locator,
-                                      lambda: pipeline.store_extracted(store(), extracted))
-    return Stored(len(extracted.posts), new, unchanged)
