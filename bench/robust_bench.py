@@ -16,8 +16,8 @@ script measures an older checkout for the before/after figures:
   files stored, tracebacks.
 - post: GET latency while a 0.7 MB POST /api/ingest is extracted, and HTTP 5xx among GETs
   while CLI ingests write (the search index race).
-- relink: SIGKILL just after the last source is stored; incident releases without a case
-  after the next `jikenbo ingest`.
+- relink: into a casebook that has cases, a batch ingest SIGKILLed just after its last source
+  is stored; incident releases without a case after the next `jikenbo ingest`.
 """
 from __future__ import annotations
 
@@ -249,12 +249,13 @@ def relink(jikenbo: Jikenbo, work: Path) -> None:
     folder.mkdir()
     _batch(folder, copies=20)
     db = work / "relink.db"
+    jikenbo.run("ingest", "--db", str(db), str(SAMPLE))  # a casebook that already has cases
     process = jikenbo.popen("ingest", "--db", str(db), str(folder),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while process.poll() is None:
         try:
             with sqlite3.connect(db, timeout=30) as connection:
-                if connection.execute("SELECT COUNT(*) FROM sources").fetchone()[0] >= 100:
+                if connection.execute("SELECT COUNT(*) FROM sources").fetchone()[0] >= 105:
                     break
         except sqlite3.OperationalError:
             pass

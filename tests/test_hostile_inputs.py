@@ -41,6 +41,16 @@ def test_html_that_trips_the_parser_keeps_its_text(tmp_path: Path, markup: str) 
     assert "約8千6百件" in text and "白井市営水道" in text and not _CONTROLS.search(text)
 
 
+@pytest.mark.parametrize("reference, kept", [
+    ("&#1;", ""), ("&#x1F;", ""), ("&#127;", ""), ("&#0001;", ""),
+    ("&#123;", "{"), ("&#x12345;", "\U00012345"), ("&#1270;", "\u04f6"), ("&#9;", "\t"),
+])
+def test_only_references_to_control_characters_are_dropped(reference: str, kept: str) -> None:
+    from jikenbo.sources.html import html_main_text
+    _, text = html_main_text("x.html", f"<html><body><p>前{reference}後 {SHIRAI}</p></body></html>")
+    assert text.startswith(f"前{kept}後") or (kept == "\t" and text.startswith("前") and "後" in text[:3])
+
+
 def test_a_pdf_with_lone_surrogates_is_read_as_valid_text(tmp_path: Path) -> None:
     path = tmp_path / "cmap.pdf"
     path.write_bytes(hostile.surrogate_pdf())

@@ -25,8 +25,9 @@ _CASEBOOK_MARK = "セキュリティ事件簿#"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # Character references to what XML forbids (`&#1;`, `&#x1F;`): lxml would put the control
 # character into the tree and then refuse to set any text containing it.
-_CONTROL_REFERENCE = re.compile(r"&#(?:[xX]0{0,8}(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])|"
-                                r"0{0,8}(?:[0-8]|1[12]|1[4-9]|2[0-9]|3[01]|127));?")
+_CONTROL_REFERENCE = re.compile(
+    r"&#(?:[xX]0{0,8}(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])(?![0-9a-fA-F])"
+    r"|0{0,8}(?:[0-8]|1[12]|1[4-9]|2[0-9]|3[01]|127)(?!\d));?")
 # libxml2 stops building the tree at this depth (with huge_tree; 256 without): deeper text is lost.
 MAX_DEPTH = 2048
 
