@@ -120,6 +120,7 @@ class Worker:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.terminate()
+            pool.join()
 
 
 class Relinker:
