@@ -98,11 +98,11 @@ def test_sigkill_mid_ingest(tmp_path: Path) -> None:
 def test_sigkill_inside_the_linking_run_is_repaired_by_the_next_command(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
-    _batch(folder, copies=12)
+    _batch(folder, copies=6)
     db = tmp_path / "crash.db"
     command = [sys.executable, "-m", "jikenbo", "ingest", "--db", str(db), str(folder)]
     # every source is stored: the process is linking (or about to) when it is killed
-    assert _kill_when(command, db, 5 * 12)
+    assert _kill_when(command, db, 5 * 6)
     total = _check(db)
     with sqlite3.connect(db) as connection:
         stale = connection.execute("SELECT value FROM store_state "
