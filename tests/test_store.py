@@ -99,3 +99,34 @@ def test_a_release_is_found_by_any_unambiguous_id_prefix(db: str) -> None:
     shared = next(a[:1] for a, b in zip(ids, ids[1:]) if a[0] == b[0])
     with pytest.raises(JikenboError, match="ambiguous"):
         store.release(shared)
+
+
+def test_the_search_index_is_built_from_one_snapshot(db: str) -> None:
+    # A writer commits between the index's first statement (MAX(rowid)) and the next ones; the
+    # index must still be built from the state its version names (before: IndexError, HTTP 500).
+    from jikenbo.store import search
+
+    _ingest(db, str(sample_pages()[0]))
+    reader, writer = open_store(db), open_store(db)
+
+    class Interleaved:
+        """The reader's connection, letting the writer commit after the version is read."""
+
+        def __init__(self, connection) -> None:
+            self.connection, self.done = connection, False
+
+        @property
+        def in_transaction(self) -> bool:
+            return self.connection.in_transaction
+
+        def execute(self, sql: str, *parameters):
+            cursor = self.connection.execute(sql, *parameters)
+            if "MAX(rowid)" in sql and not self.done:
+                self.done = True
+                pipeline.ingest(writer, [str(page) for page in sample_pages()[1:]], ReadOptions())
+            return cursor
+
+    index = search.facet_index(Interleaved(reader.db), key="snapshot-test")
+    version = reader.execute("SELECT COALESCE(MAX(rowid), 0) FROM releases")[0][0]
+    assert index.size < writer.counts()["incidents"] and index.version < version
+    assert search.facet_index(reader.db, key="snapshot-test").size == writer.counts()["incidents"]

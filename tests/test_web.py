@@ -265,3 +265,39 @@ def test_serve_with_several_worker_processes(casebook: str) -> None:
         server.send_signal(signal.SIGINT)
         _, errors = server.communicate(timeout=20)
     assert b"2 processes" in errors and b"Traceback" not in errors
+
+
+@pytest.mark.parametrize("params", [{"q": "個人\x00情報"}, {"q": "\x01"}, {"organization": "a\x7f"},
+                                    {"year": "2024\x00"}])
+def test_control_characters_in_queries_are_refused(base: str, params: dict) -> None:
+    for path in ("/api/search", "/search", "/api/releases"):
+        answer = get(base, path, **params)
+        assert answer.status_code == 400, path
+        assert "control characters" in (answer.json()["detail"] if path.startswith("/api")
+                                         else answer.text)
+
+
+def test_feeds_stay_well_formed_over_control_characters_stored_earlier(tmp_path) -> None:
+    # A release stored by an older version, before control characters were dropped at the edge.
+    from jikenbo import pipeline
+    from jikenbo.cases import curate
+    from jikenbo.sources import SourceDocument
+    from jikenbo.store import ReleaseRow, release_id
+
+    text = ("株式会社\x01テスト 不正アクセスによる個人情報流出のお知らせ\x1b 2024/8/1\n\n"
+            "当社サーバーが不正アクセスを受け、お客様の個人情報約1,200件が流出した可能性があります。\x0b")
+    source = SourceDocument("old.txt", text.encode(), text, "text", "utf-8")
+    extracted = pipeline.extract_source(source)
+    location = str(tmp_path / "old.db")
+    store = open_store(location)
+    store.add_source(source, [ReleaseRow(release_id(post.text), record, post.text, post.start,
+                                         post.end)
+                              for post, record in zip(extracted.posts, extracted.records)])
+    curate.relink(store)
+    assert "\x01" in next(store.releases()).record.heading
+    with casebook_server(location) as url:
+        feed = get(url, "/feeds/releases.atom")
+    root = ET.fromstring(feed.content)  # well-formed: this raised before
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    title = root.find("a:entry/a:title", ns).text
+    assert "テスト" in title and "\x01" not in title and "\x1b" not in feed.text

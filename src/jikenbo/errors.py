@@ -14,6 +14,13 @@ class InputError(JikenboError):
         self.name = name
         self.reason = reason
 
+    def __reduce__(self):  # rebuilt from both arguments when sent back from a worker process
+        return type(self), (self.name, self.reason)
+
 
 class UsageError(JikenboError):
     """The command was called wrongly; exit status 2."""
+
+
+class StoreBusy(JikenboError):
+    """Another writer held the database longer than we wait; nothing was changed, try again."""

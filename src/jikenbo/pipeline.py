@@ -1,20 +1,29 @@
 """The line from inputs to stored releases: sources → parse → extract → store.
 
-Each input is its own unit of work: a failure is reported with the input's name and the batch
-goes on; each stored source is one transaction.
+Each input is its own unit of work, guarded from reading to storing: a failure is reported with
+the input's name and the batch goes on; each stored source is one transaction, and its values are
+checked before they reach the store (a count of 10^20 does not fit SQLite's integers).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from jikenbo import cases
-from jikenbo.errors import InputError
+from jikenbo.errors import InputError, StoreBusy
 from jikenbo.extract import extract_record
 from jikenbo.parse import Post, split_posts
 from jikenbo.record import Record
 from jikenbo.sources import ReadOptions, SourceDocument, load
+from jikenbo.sources.decode import clean_text
 from jikenbo.store import ReleaseRow, Store, release_id
+
+# More people than live on Earth: a larger "count" is a misread number, not an incident's size.
+MAX_AFFECTED = 10_000_000_000
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -57,23 +66,61 @@ def with_cases(extracted: Iterable[Extracted]) -> list[dict]:
     return [{**record.to_dict(), "case": numbers.get(rid)} for rid, record, _ in rows]
 
 
+def guarded(locator: str, work: Callable[[], T]) -> T:
+    """`work()` for one input; whatever it raises becomes an InputError naming the input, except
+    a busy database, which is no input's fault and stops the command with its own message."""
+    try:
+        return work()
+    except (InputError, StoreBusy):
+        raise
+    except RecursionError:
+        raise InputError(locator, "nested too deeply to process; refused") from None
+    except MemoryError:
+        raise InputError(locator, "needs more memory than there is to process; refused") from None
+    except Exception as error:  # noqa: BLE001 — one input's bug must not stop the batch
+        raise InputError(locator, f"could not be processed ({type(error).__name__}: "
+                                  f"{str(error)[:200]}); please report this input") from None
+
+
 def read_all(locators: Iterable[str], options: ReadOptions,
              on_error: Callable[[InputError], None]) -> Iterator[Extracted]:
     """Extract every input in turn; a failing input goes to `on_error` and is skipped."""
     for locator in locators:
         try:
-            yield extract_source(load(locator, options))
+            extracted = guarded(locator, lambda: extract_source(load(locator, options)))
         except InputError as error:
             on_error(error)
-        except Exception as error:  # noqa: BLE001 — one input's bug must not stop the batch
-            on_error(InputError(locator, f"could not be extracted ({type(error).__name__}: "
-                                         f"{error}); please report this input"))
+            continue
+        yield extracted
+
+
+def checked(record: Record) -> Record:
+    """The record with values the store can hold: a count outside 0–10^10 becomes unknown (and
+    loses its evidence), malformed dates are dropped, text is valid UTF-8 without controls.
+
+    Drops `affected_count=10**20`; keeps `affected_count=8600`.
+    """
+    count = record.affected_count
+    evidence = record.evidence
+    if count is not None and not (isinstance(count, int) and 0 <= count <= MAX_AFFECTED):
+        count = None
+        evidence = tuple(item for item in evidence if item.field != "affected_count")
+    published = record.published if record.published and _DAY.fullmatch(record.published) else None
+    text = lambda value: clean_text(value) if isinstance(value, str) else value  # noqa: E731
+    return replace(
+        record, affected_count=count, published=published,
+        earlier_releases=tuple(day for day in record.earlier_releases if _DAY.fullmatch(day)),
+        organization=text(record.organization), title=text(record.title),
+        heading=text(record.heading), case_id=text(record.case_id), source=text(record.source),
+        vendors=tuple(text(vendor) for vendor in record.vendors),
+        evidence=tuple(replace(item, text=text(item.text)) for item in evidence))
 
 
 def store_extracted(store: Store, extracted: Extracted) -> tuple[int, int]:
     """Store one source's releases in one transaction; returns (new, unchanged)."""
-    rows = [ReleaseRow(release_id(post.text), record, post.text, post.start, post.end)
-            for post, record in zip(extracted.posts, extracted.records)]
+    texts = [clean_text(post.text) for post in extracted.posts]  # clean already, from sources
+    rows = [ReleaseRow(release_id(text), checked(record), text, post.start, post.end)
+            for text, post, record in zip(texts, extracted.posts, extracted.records)]
     outcome = store.add_source(extracted.source, rows)
     return outcome.new, outcome.unchanged
 
@@ -89,11 +136,20 @@ def ingest(store: Store, locators: Iterable[str], options: ReadOptions,
         summary.errors.append(str(error))
         on_error(error)
 
-    for extracted in read_all(locators, options, failed):
-        new, unchanged = store_extracted(store, extracted)
+    for locator in locators:
+        try:
+            posts, new, unchanged = guarded(locator, lambda: _ingest_one(store, locator, options))
+        except InputError as error:
+            failed(error)
+            continue
         summary.files += 1
-        summary.posts += len(extracted.posts)
+        summary.posts += posts
         summary.new += new
         summary.unchanged += unchanged
-        on_progress(extracted.source.locator)
+        on_progress(locator)
     return summary
+
+
+def _ingest_one(store: Store, locator: str, options: ReadOptions) -> tuple[int, int, int]:
+    extracted = extract_source(load(locator, options))
+    return (len(extracted.posts), *store_extracted(store, extracted))

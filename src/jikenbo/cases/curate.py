@@ -27,12 +27,24 @@ class LinkOutcome:
 
 
 def relink(store) -> LinkOutcome:
-    """Link every stored release again, keeping numbers and the curator's corrections."""
-    items = store.link_items()
-    constraints, pinned = store.corrections()
-    numbers = number_releases(items, constraints, store.case_numbers(), pinned)
-    moved = store.replace_case_numbers(numbers)
+    """Link every stored release again, keeping numbers and the curator's corrections.
+
+    The whole run is one write transaction: no other writer can add a release between reading
+    the state and storing the numbers (which would leave that release without a case), and the
+    same transaction clears the store's "links are stale" mark.
+    """
+    with store.writing():
+        items = store.link_items()
+        constraints, pinned = store.corrections()
+        numbers = number_releases(items, constraints, store.case_numbers(), pinned)
+        moved = store.replace_case_numbers(numbers)
     return LinkOutcome(len(numbers), len(set(numbers.values())), moved)
+
+
+def repair(store) -> LinkOutcome | None:
+    """Relink when the store says its links are stale (a linking run was interrupted, or
+    releases were stored without one); None when they are current."""
+    return relink(store) if store.links_stale() else None
 
 
 def members(store, number: str) -> list[str]:

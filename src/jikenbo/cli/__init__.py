@@ -5,6 +5,7 @@ Exit status: 0 success, 1 some input failed or the command could not finish, 2 u
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -190,8 +191,9 @@ def _ingest(location: str, paths: list[str], max_bytes: int, lossy: bool) -> pip
     with _progress(len(inputs)) as advance:
         summary = pipeline.ingest(store, inputs, options, on_error=_report,
                                   on_progress=lambda locator: advance())
-    if summary.new or not store.case_numbers():
-        click.echo(f"cases: {curate.relink(store).line()}", err=True)
+    linked = curate.repair(store)  # after new releases, or an earlier run cut short
+    if linked:
+        click.echo(f"cases: {linked.line()}", err=True)
     store.close()
     return summary
 
@@ -199,7 +201,8 @@ def _ingest(location: str, paths: list[str], max_bytes: int, lossy: bool) -> pip
 @main.command("link")
 @_db_option
 def link_command(db: str | None) -> None:
-    """Link the stored releases into cases again (ingest does this after storing)."""
+    """Link the stored releases into cases again (ingest does this after storing, and any
+    ingest, link or serve repairs links an interrupted run left stale)."""
     with _user_errors():
         store = open_store(database_location(db))
         click.echo(curate.relink(store).line())
@@ -318,6 +321,9 @@ def _user_errors() -> Iterator[None]:
         sys.exit(2)
     except JikenboError as error:
         click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except sqlite3.OperationalError as error:  # the database failed under us (disk, lock)
+        click.echo(f"error: database: {error}; nothing more was changed", err=True)
         sys.exit(1)
     except BrokenPipeError:
         sys.stderr.close()

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jikenbo.errors import InputError
-from jikenbo.sources.decode import declared_charset, decode
-from jikenbo.sources.fetch import FetchLimits, fetch
+from jikenbo.sources.decode import clean_text, declared_charset, decode
+from jikenbo.sources.fetch import AddressPolicy, FetchLimits, fetch
 from jikenbo.sources.html import html_main_text
 from jikenbo.sources.pdf import pdf_text
 
@@ -44,6 +45,9 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     lossy: bool = False
     fetch: FetchLimits = field(default_factory=FetchLimits)
+    # The operator named the URL (command line, watch list), so its own host may be an intranet
+    # or loopback address; False for URLs from anywhere else (the web API, links in pages).
+    operator_named: bool = True
 
 
 def is_url(locator: str) -> bool:
@@ -75,7 +79,8 @@ def load(locator: str, options: ReadOptions | None = None) -> SourceDocument:
         data = sys.stdin.buffer.read(options.max_bytes + 1)
         _check_size(locator, len(data), options.max_bytes)
     elif is_url(locator):
-        response = fetch(locator, options.fetch, options.max_bytes)
+        host = urlsplit(locator).hostname if options.operator_named else None
+        response = fetch(locator, options.fetch, options.max_bytes, AddressPolicy(host))
         data, header = response.data, response.content_type
     else:
         data = _read_file(locator, options.max_bytes)
@@ -115,14 +120,23 @@ def from_bytes(locator: str, data: bytes, content_type: str | None = None,
 
 def _interpret(locator: str, data: bytes, header: str | None,
                options: ReadOptions) -> SourceDocument:
+    """Bytes → document; every text leaves here cleaned (`clean_text`), the bytes untouched."""
     if data.lstrip()[:5] == b"%PDF-" or (header or "").startswith("application/pdf"):
-        text = pdf_text(locator, data)
+        text = _some_text(locator, clean_text(pdf_text(locator, data)))
         return SourceDocument(locator, data, text, "pdf", None)
     decoded = decode(data, locator, declared_charset(data, header), options.lossy)
-    if _looks_like_html(decoded.text, locator, header):
-        title, text = html_main_text(locator, decoded.text)
-        return SourceDocument(locator, data, text, "html", decoded.encoding, title)
-    return SourceDocument(locator, data, decoded.text, "text", decoded.encoding)
+    markup = clean_text(decoded.text)
+    if _looks_like_html(markup, locator, header):
+        title, text = html_main_text(locator, markup)
+        return SourceDocument(locator, data, _some_text(locator, clean_text(text)), "html",
+                              decoded.encoding, clean_text(title) if title else None)
+    return SourceDocument(locator, data, _some_text(locator, markup), "text", decoded.encoding)
+
+
+def _some_text(locator: str, text: str) -> str:
+    if not text.strip():
+        raise InputError(locator, "no text left once control characters are removed")
+    return text
 
 
 def _looks_like_html(text: str, locator: str, header: str | None) -> bool:

@@ -38,6 +38,12 @@ _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)"
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _COMMON_CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u4e00-\u9fff\uff01-\uff9f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# What no stored text keeps: C0/C1 controls but tab, newline and carriage return (XML, feeds and
+# terminals choke on the rest), and lone surrogates, which a PDF's ToUnicode map can produce and
+# which cannot be encoded as UTF-8.
+_UNWANTED = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})  # form feeds part pages of a PDF
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,14 @@ def decode(data: bytes, name: str, declared: str | None = None, lossy: bool = Fa
     where = f"declared {declared}" if declared else "UTF-8, Shift_JIS/CP932, EUC-JP or ISO-2022-JP"
     raise InputError(name, f"invalid bytes for {where}; fix the file's encoding, or pass "
                            "--lossy to keep it with replacement characters")
+
+
+def clean_text(text: str) -> str:
+    """Text safe to store and serve: control characters dropped, lone surrogates become U+FFFD.
+
+    `clean_text("a\\x01b\\ud800")` is `"ab\\ufffd"`; `"行1\\r\\n行2\\t"` is kept as it is.
+    """
+    return _SURROGATE.sub("\ufffd", _UNWANTED.sub("", text.translate(_BREAKS)))
 
 
 def _best_japanese(data: bytes) -> tuple[str, str] | None:

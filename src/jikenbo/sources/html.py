@@ -23,24 +23,44 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
                "section", "article", "blockquote", "pre", "dd", "dt", "ul", "ol", "main")
 _CASEBOOK_MARK = "セキュリティ事件簿#"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# Character references to what XML forbids (`&#1;`, `&#x1F;`): lxml would put the control
+# character into the tree and then refuse to set any text containing it.
+_CONTROL_REFERENCE = re.compile(
+    r"&#(?:[xX]0{0,8}(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])(?![0-9a-fA-F])"
+    r"|0{0,8}(?:[0-8]|1[12]|1[4-9]|2[0-9]|3[01]|127)(?!\d));?")
+# libxml2 stops building the tree at this depth (with huge_tree; 256 without): deeper text is lost.
+MAX_DEPTH = 2048
 
 
 def html_main_text(name: str, markup: str) -> tuple[str | None, str]:
     """Return the page title and its main text; raise InputError when there is no text."""
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", markup))
+        tree = lxml.html.document_fromstring(
+            _CONTROL_REFERENCE.sub("", _XML_DECLARATION.sub("", markup)), parser=parser)
     except (etree.ParserError, ValueError):
         raise InputError(name, "HTML page could not be parsed and has no text") from None
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        raise InputError(name, f"HTML elements nested more than {MAX_DEPTH:,} deep; the text "
+                               "below that depth cannot be read (save the page as text)")
     title = _title(tree)
     _drop_furniture(tree)
     text = None
     if markup.count(_CASEBOOK_MARK) < 2:
-        text = trafilatura.extract(tree, favor_recall=True, include_tables=True,
-                                   include_comments=False, deduplicate=False)
+        text = _main_text(tree)
     text = _tidy(text or _block_text(tree))
     if not text:
         raise InputError(name, "HTML page has no main text (only scripts, navigation or images)")
     return title, text
+
+
+def _main_text(tree: lxml.html.HtmlElement) -> str | None:
+    """trafilatura's main text; None when it gives up on a tree (deep nesting recurses)."""
+    try:
+        return trafilatura.extract(tree, favor_recall=True, include_tables=True,
+                                   include_comments=False, deduplicate=False)
+    except (RecursionError, ValueError):
+        return None
 
 
 def _title(tree: lxml.html.HtmlElement) -> str | None:

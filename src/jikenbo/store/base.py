@@ -68,7 +68,14 @@ class Store(Protocol):
     def cached(self, name: str, compute):
         """`compute()`, kept until the database changes."""
 
+    def writing(self):
+        """A context manager: one write transaction, the only writer until it ends (nested
+        uses join the open one); StoreBusy when another writer holds the store too long."""
+
     # cases
+    def links_stale(self) -> bool:
+        """True when releases or corrections were stored after the last linking run."""
+
     def link_items(self) -> list:
         """The linker's features of every release (cases.LinkItem)."""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -17,6 +18,7 @@ MAX_QUERY = 200
 MAX_TERMS = 8
 SORTS = ("date", "affected")
 FACETS = ("category", "data_type", "leak", "supply_chain", "year", "month")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class QueryError(ValueError):
@@ -59,6 +61,9 @@ class Result:
 
 def parse(params: dict[str, str]) -> Query:
     """A query from URL parameters, checked; raises QueryError with a message to show."""
+    for name, given in params.items():
+        if _CONTROL.search(given or ""):
+            raise QueryError(f"{name}: control characters (such as NUL) are not allowed")
     q = (params.get("q") or "").strip()
     if len(q) > MAX_QUERY:
         raise QueryError(f"検索語が長すぎます({MAX_QUERY}文字まで)")
@@ -216,15 +221,31 @@ _INDEXES: dict[str, FacetIndex] = {}
 _BUILDING = threading.Lock()
 
 
+@contextmanager
+def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction, so that every statement inside sees the same database: a writer
+    committing between reading MAX(rowid) and the rows would otherwise give an index whose
+    rows lie past its version (an IndexError, HTTP 500, while ingests run)."""
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("COMMIT")
+
+
 def facet_index(db: sqlite3.Connection, key: str) -> FacetIndex:
-    version = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM releases").fetchone()[0]
-    index = _INDEXES.get(key)
-    if index is None or index.version != version:
-        with _BUILDING:
-            index = _INDEXES.get(key)
-            if index is None or index.version != version:
-                index = FacetIndex(db, version)
-                _INDEXES[key] = index
+    with _snapshot(db):
+        version = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM releases").fetchone()[0]
+        index = _INDEXES.get(key)
+        if index is None or index.version != version:
+            with _BUILDING:
+                index = _INDEXES.get(key)
+                if index is None or index.version != version:
+                    index = FacetIndex(db, version)
+                    _INDEXES[key] = index
     return index
 
 

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 from jikenbo.cases import Constraints, LinkItem, link_item
-from jikenbo.errors import JikenboError
+from jikenbo.errors import JikenboError, StoreBusy
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
@@ -21,6 +23,8 @@ _RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_re
                     "is_incident", "supply_chain", "vendors", "categories", "data_types",
                     "affected_count", "leak_status", "discovered")
 T = TypeVar("T")
+# How long a writer waits for another one before giving up with StoreBusy ($JIKENBO_BUSY_TIMEOUT).
+BUSY_TIMEOUT_S = float(os.environ.get("JIKENBO_BUSY_TIMEOUT") or 30)
 _JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
 
 
@@ -36,12 +40,39 @@ class SQLiteStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             self._migrate()
             self._index_unsearchable()
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise _busy(path) from None
+            raise JikenboError(f"{path}: not a usable SQLite database ({error}); "
+                               "give another --db path") from None
         except sqlite3.DatabaseError as error:
             raise JikenboError(f"{path}: not a usable SQLite database ({error}); "
                                "give another --db path") from None
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE: one writer at a time, so what is read inside
+        is the current state until COMMIT), or the one already open on this connection. A
+        database held by another writer for longer than BUSY_TIMEOUT_S raises StoreBusy."""
+        if self.db.in_transaction:
+            yield
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise _busy(self.path) if _is_busy(error) else error from None
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException as error:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError) and _is_busy(error):
+                raise _busy(self.path) from None
+            raise
 
     # -- migrations -------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -56,16 +87,14 @@ class SQLiteStore:
             if version in applied:
                 continue
             script = entry.read_text(encoding="utf-8")
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with self.writing():
+                if self.db.execute("SELECT 1 FROM schema_migrations WHERE version = ?",
+                                   (version,)).fetchone():
+                    continue  # another process applied it while we waited for the lock
                 for statement in _statements(script):
                     self.db.execute(statement)
                 self.db.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
                                 (version, entry.name, _now()))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
     def _index_unsearchable(self) -> None:
         """Index releases stored before search existed (one transaction)."""
@@ -73,28 +102,22 @@ class SQLiteStore:
                                "WHERE searchable = 0").fetchall()
         if not rows:
             return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.writing():
             for row in rows:
-                search_index.index_release(self.db, row[0], row[1], row[2])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+                if self.db.execute("SELECT searchable FROM releases WHERE rowid = ?",
+                                   (row[0],)).fetchone()[0] == 0:  # not indexed meanwhile
+                    search_index.index_release(self.db, row[0], row[1], row[2])
 
     def migrations(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT name FROM schema_migrations ORDER BY version")]
 
     # -- writing ----------------------------------------------------------------------------
     def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.writing():
             outcome = self._add_source(source, releases)
-            self.db.execute("COMMIT")
+            if outcome.new:
+                self._set_state("links_stale", "1")
             return outcome
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def _add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
         row = self.db.execute("SELECT id, version FROM sources WHERE locator = ? AND sha256 = ?",
@@ -208,19 +231,24 @@ class SQLiteStore:
         return dict(self.db.execute("SELECT release_id, number FROM case_members").fetchall())
 
     def replace_case_numbers(self, numbers: dict[str, str]) -> int:
-        """Store a linking run's numbers in one transaction; returns how many releases moved."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        """Store a linking run's numbers in one transaction and mark the links current; returns
+        how many releases moved."""
+        with self.writing():
             before = dict(self.db.execute("SELECT release_id, number FROM case_members").fetchall())
             changed = [(rid, number) for rid, number in numbers.items() if before.get(rid) != number]
             gone = [(rid,) for rid in before if rid not in numbers]
             self.db.executemany("DELETE FROM case_members WHERE release_id = ?", gone)
             self.db.executemany("INSERT OR REPLACE INTO case_members VALUES (?, ?)", changed)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+            self._set_state("links_stale", "0")
         return len(changed) + len(gone)
+
+    def links_stale(self) -> bool:
+        """True when releases or corrections were stored after the last linking run."""
+        row = self.db.execute("SELECT value FROM store_state WHERE name = 'links_stale'").fetchone()
+        return row is not None and row[0] == "1"
+
+    def _set_state(self, name: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO store_state VALUES (?, ?)", (name, value))
 
     def corrections(self) -> tuple[Constraints, dict[str, str]]:
         """The curator's corrections: pairs together and apart, and numbers given to cases."""
@@ -236,8 +264,7 @@ class SQLiteStore:
                         drop: Sequence[tuple[str, str, str]] = (),
                         aliases: Sequence[tuple[str, str]] = ()) -> None:
         """Add (kind, a, b) corrections and drop earlier ones that they overrule, atomically."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.writing():
             for kind, a, b in drop:
                 self.db.execute("DELETE FROM case_corrections WHERE kind = ? AND "
                                 "((a = ? AND b = ?) OR (a = ? AND b = ?))", (kind, a, b, b, a))
@@ -245,10 +272,7 @@ class SQLiteStore:
                                 "VALUES (?, ?, ?, ?, ?)",
                                 [(kind, a, b, note, _now()) for kind, a, b in rows])
             self.db.executemany("INSERT OR REPLACE INTO case_aliases VALUES (?, ?)", aliases)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+            self._set_state("links_stale", "1")
 
     def resolve_case(self, number: str) -> str:
         """A case number as it is now (following renumbering and merges)."""
@@ -339,6 +363,15 @@ def _stored(row: sqlite3.Row) -> StoredRelease:
                                "evidence": json.loads(row["evidence"])})
     return StoredRelease(row["id"], record, row["text"], row["source_id"], row["source_locator"],
                          row["start_offset"], row["end_offset"])
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _busy(path: str) -> StoreBusy:
+    return StoreBusy(f"{path}: the database is busy — another writer held it for more than "
+                     f"{BUSY_TIMEOUT_S:g} s; nothing was changed, try again when it has finished")
 
 
 def _statements(script: str) -> list[str]:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hmac
 import os
-from contextlib import closing
+import sqlite3
 import threading
+import weakref
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -23,18 +26,19 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jikenbo import __version__, pipeline, sources
+from jikenbo import __version__
 from jikenbo.cases import curate
-from jikenbo.errors import JikenboError
+from jikenbo.errors import InputError, JikenboError, StoreBusy
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import exports, feeds, reports, taxii, views
+from jikenbo.web import exports, feeds, reports, taxii, views, writes
 from jikenbo.web import sources as sources_page
 
 MAX_BODY = 2_000_000
 CASES_PER_PAGE = 200
 MAX_TIMELINE = 500  # releases drawn on a case page; the JSON API has them all
+RETRY_AFTER = "5"  # seconds a client is asked to wait when the database is busy
 _HERE = Path(str(resources.files("jikenbo.web")))
 _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -64,8 +68,10 @@ def from_environment() -> FastAPI:
                       os.environ.get(os.environ.get(ENV_TOKEN_NAME, "JIKENBO_TOKEN")) or None)
 
 
-def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
+def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY,
+               ingest_seconds: float = writes.INGEST_SECONDS) -> FastAPI:
     with closing(open_store(location)) as first:  # create and migrate once, before serving,
+        curate.repair(first)  # relink what an interrupted run left stale
         first.search(Query(per_page=1), facets=())  # and build the search index up front
     stores = _Stores(location)
     app = FastAPI(title="jikenbo 事件簿 API", version=__version__, docs_url=None,
@@ -97,6 +103,15 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
             return parse(dict(request.query_params))
         except QueryError as error:
             raise HTTPException(400, str(error)) from None
+
+    @app.exception_handler(StoreBusy)
+    @app.exception_handler(sqlite3.OperationalError)
+    async def busy(request: Request, error: Exception):
+        if isinstance(error, sqlite3.OperationalError) and "locked" not in str(error) \
+                and "busy" not in str(error):
+            raise error
+        return JSONResponse({"detail": "the database is busy; try again shortly"}, 503,
+                            headers={"Retry-After": RETRY_AFTER})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException):
@@ -236,6 +251,12 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     # -- writing, only with a token -----------------------------------------------------
     if token:
+        worker = writes.Worker(location, ingest_seconds)
+        relinker = writes.Relinker(worker)
+        worker.warm()
+        weakref.finalize(app, worker.close)
+        waiting = anyio.CapacityLimiter(32)  # POSTs wait for the worker in threads of their own
+
         @app.post("/api/ingest", tags=["ingest"],
                   summary="Store a release sent as the request body (needs the write token)")
         async def api_ingest(request: Request, source: str = "posted") -> dict:
@@ -248,15 +269,15 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
                 if len(body) > max_body:
                     raise HTTPException(413, f"request body over {max_body} bytes")
             try:
-                document = sources.from_bytes(f"posted:{source}", bytes(body),
-                                              request.headers.get("content-type"))
-                extracted = pipeline.extract_source(document)
-            except JikenboError as error:
+                stored = await anyio.to_thread.run_sync(
+                    worker.ingest, f"posted:{source}", bytes(body),
+                    request.headers.get("content-type"), limiter=waiting)
+            except InputError as error:
                 raise HTTPException(422, str(error)) from None
-            new, unchanged = pipeline.store_extracted(store(), extracted)
-            linked = curate.relink(store())
-            return {"posts": len(extracted.posts), "new": new, "unchanged": unchanged,
-                    "cases": linked.line()}
+            ticket = relinker.request()
+            linked = await anyio.to_thread.run_sync(relinker.wait, ticket, limiter=waiting)
+            return {"posts": stored.posts, "new": stored.new, "unchanged": stored.unchanged,
+                    "cases": linked.line() if linked else "linking in progress"}
 
     reports.register(app, store, templates)
     return app

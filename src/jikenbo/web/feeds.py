@@ -2,6 +2,7 @@
 that every value is escaped by the serializer."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -12,13 +13,22 @@ ATOM = "http://www.w3.org/2005/Atom"
 NS = "https://jikenbo.invalid/ns/record/1"
 ET.register_namespace("", ATOM)
 ET.register_namespace("jikenbo", NS)
+# What XML 1.0 does not allow in a document (ElementTree would write it and make the feed
+# ill-formed): controls but tab, newline and carriage return, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` without the characters XML forbids: `"a\\x01b"` → `"ab"`, `"事件簿"` kept."""
+    return _NOT_XML.sub("", value)
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, ns: str = ATOM,
          **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ns}}}{tag}", attributes)
+    element = ET.SubElement(parent, f"{{{ns}}}{tag}",
+                            {name: xml_text(value) for name, value in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
