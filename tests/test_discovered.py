@@ -158,3 +158,18 @@ def test_releases_gold_floor() -> None:
     if not folder.exists():
         pytest.skip(f"release corpus not found at {folder}")
     assert _floor(SHARED / "gold" / "releases.jsonl", list(expand([str(folder)]))) >= 0.89
+
+
+# A symptom that is the object of the noticing (`…されていることを…確認`) is dated by the
+# noticing, not by when it began; a symptom reported on its own keeps its own day.
+SYMPTOM_NOTICED = [
+    ("3月2日夜、基幹サーバのデータが暗号化されていることを3月3日朝に職員が確認しました。", "2024-03-03"),
+    ("5月20日から予約サイトに接続できない状態であったことが、5月22日に判明しました。", "2024-05-22"),
+    # near-miss: nothing noticed it later, so the symptom's own day is the awareness day
+    ("6月1日朝、予約サイトに接続できない障害が発生し、調査を開始しました。", "2024-06-01"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SYMPTOM_NOTICED)
+def test_a_noticed_symptom_takes_the_day_it_was_noticed(text: str, expected: str) -> None:
+    assert _found(text) == expected

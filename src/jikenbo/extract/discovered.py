@@ -30,6 +30,7 @@ _CUE = re.compile("|".join(f"(?P<{group}>{'|'.join(_TABLE[group])})"
                            for group in ("label", "told", "found", "checked", "symptom")))
 _NOT_AFTER = re.compile("|".join(_TABLE["not_awareness_after"]))
 _NOT_BETWEEN = re.compile("|".join(_TABLE["not_awareness_between"]))
+_SYMPTOM_OBJECT = re.compile(_TABLE["symptom_object_after"])  # `暗号化されていることを…確認`
 _FINDING_BEFORE = re.compile("|".join(_TABLE["finding_before"]))
 _RANGE_AFTER = re.compile(_TABLE["range_after"])
 _RELATIVE = {name: re.compile(pattern) for name, pattern in _TABLE["relative"].items()}
@@ -89,6 +90,7 @@ def _candidates(text: str, dated: list[_Dated]) -> Iterator[tuple[str, date, _Sp
     headers = _timeline_headers(text, dated)
     header_ends = [item.end for item in headers]
     for first, last in _sentences(text):
+        floor = first  # where the dates of the current cue's clause may start
         for cue in _CUE.finditer(text, first, last):
             cue_start, cue_end = cue.span()
             if cue.lastgroup == "label":
@@ -96,9 +98,12 @@ def _candidates(text: str, dated: list[_Dated]) -> Iterator[tuple[str, date, _Sp
                 if after is not None:
                     yield "label", after.value, ((cue_start, cue_end), (after.start, after.end))
                 continue
+            if cue.lastgroup == "symptom" and _SYMPTOM_OBJECT.match(text, cue_end):
+                floor = cue_end  # what someone noticed: its dates are the symptom's, and the
+                continue         # noticing that follows dates the awareness
             if _NOT_AFTER.match(text, cue_end):
                 continue
-            before = _date_of_cue(text, dated, starts, first, cue_start,
+            before = _date_of_cue(text, dated, starts, floor, cue_start,
                                   cue.lastgroup == "symptom")
             if before is None and cue.lastgroup in _HEADED and not _has_date(starts, first,
                                                                                 cue_start):
