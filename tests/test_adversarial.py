@@ -25,34 +25,11 @@ _SPEC.loader.exec_module(bench)
 DEADLINE = 5.0  # seconds for one input
 SIZES = (10_000, 100_000)
 
-# Shapes still super-linear on this branch because of patterns in modules other engineers are
-# rewriting in parallel; the coordinator removes these marks after the merge.
-_IDENTITY = "fixed on branch x-identity"
-_COUNTS = "fixed on branch x-counts"
-_TYPES = "fixed on branch x-types"
-_ELSEWHERE = {
-    ("bracket_spaces", 10_000): f"identity.py earlier-release marker (cubic); {_IDENTITY}",
-    ("bracket_spaces", 100_000): f"identity.py earlier-release marker (cubic); {_IDENTITY}",
-    ("spaces", 10_000): f"heading.py headline patterns, affected.py counts; {_IDENTITY}, {_COUNTS}",
-    ("spaces", 100_000): f"heading.py headline patterns, affected.py counts; {_IDENTITY}, {_COUNTS}",
-    ("tabs", 10_000): f"heading.py headline patterns, affected.py counts; {_IDENTITY}, {_COUNTS}",
-    ("tabs", 100_000): f"heading.py headline patterns, affected.py counts; {_IDENTITY}, {_COUNTS}",
-    ("digits", 10_000): f"numbers.py overflows on a long digit run (affected.py); {_COUNTS}",
-    ("digits", 100_000): f"numbers.py overflow, affected.py count patterns; {_COUNTS}",
-    ("brackets", 100_000): f"identity.py earlier-release marker; {_IDENTITY}",
-    ("dates", 100_000): f"dates.py/heading.py date patterns (x28 from 10 KB); {_IDENTITY}",
-    ("counts", 100_000): f"affected.py count patterns (x28 from 10 KB); {_COUNTS}",
-    ("negated_data", 100_000): f"data_types.py negation window (x24 from 10 KB); {_TYPES}",
-}
-
-
 def _cases() -> list:
     out = []
     for shape in bench.SHAPES:
         for size in SIZES:
-            reason = _ELSEWHERE.get((shape, size))
-            marks = [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
-            out.append(pytest.param(shape, size, marks=marks, id=f"{shape}-{size // 1000}KB"))
+            out.append(pytest.param(shape, size, id=f"{shape}-{size // 1000}KB"))
     return out
 
 
