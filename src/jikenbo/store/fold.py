@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
 from jikenbo import data
 from jikenbo.normalize import normalize
 
@@ -64,4 +66,6 @@ def searchable_with_origin(original: str) -> tuple[str, Sequence[int]]:
     if len(lowered) != len(normalized.text):  # a letter whose lower case is longer (rare)
         lowered = normalized.text
     folded, origin = fold_with_origin(lowered)
-    return folded, [normalized.origin[at] for at in origin]
+    if normalized.origin == range(len(original)):  # nothing moved in normalising
+        return folded, origin
+    return folded, np.asarray(normalized.origin, dtype=np.int64)[origin].tolist()

@@ -56,7 +56,8 @@ def _tokens(q: str) -> list[tuple[str, bool]]:
         if char in _CLOSERS:
             raise TermError(f"閉じ括弧 {char} に対応する開き括弧がありません")
         end = at
-        while end < size and q[end] not in _SPACE and q[end] not in _QUOTES:
+        while end < size and q[end] not in _SPACE and q[end] not in _QUOTES \
+                and q[end] not in _CLOSERS:
             end += 1
         word = q[at:end]
         if word.startswith("-") and len(word) > 1:

@@ -29,7 +29,7 @@ from jikenbo.errors import JikenboError
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import feeds, views
+from jikenbo.web import feeds, snippets, views
 
 MAX_BODY = 2_000_000
 CASES_PER_PAGE = 200
@@ -86,10 +86,14 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
              **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, template, context, status_code=status_code)
 
-    def rows(ids: list[str]) -> list[dict]:
-        found = store().releases_by_id(ids)
+    def rows(ids: list[str], query: Query | None = None) -> list[dict]:
+        found = store().releases_by_id(ids, full=query is not None)
         numbers = store().case_numbers_of(ids)
-        return [_row(release, numbers.get(release.id)) for release in found]
+        if query is None:
+            return [_row(release, numbers.get(release.id)) for release in found]
+        terms = query.terms()  # a search: each row with its snippet, linked with the query
+        return [{**_row(release, numbers.get(release.id)), "search": query.q or None,
+                 "snippet": snippets.snippet_of(release.text, terms)} for release in found]
 
     def query_of(request: Request) -> Query:
         try:
@@ -116,7 +120,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     def search_page(request: Request):
         query = query_of(request)
         result = store().search(query)
-        return page(request, "search.html", result=result, releases=rows(result.ids),
+        return page(request, "search.html", result=result, releases=rows(result.ids, query),
                     params=_params(query))
 
     @app.get("/releases/{release_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -124,7 +128,8 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         release = _release(store(), release_id)
         number = store().case_numbers_of([release.id]).get(release.id)
         return page(request, "release.html", release=release, row=_row(release, number),
-                    text=views.highlight(release.text, release.start, release.record.evidence),
+                    text=snippets.highlight(release.text, release.start, release.record.evidence,
+                                            snippets.terms_of(request.query_params.get("q"))),
                     evidence=release.record.evidence, source_url=views.safe_url(
                         release.source_locator), archive=store().source_data(release.source_id)[2])
 
@@ -192,7 +197,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         query = query_of(request)
         result = store().search(query)
         return {"total": result.total, "page": query.page, "pages": result.pages,
-                "items": rows(result.ids),
+                "items": rows(result.ids, query),
                 "facets": {name: dict(values) for name, values in result.facets.items()}}
 
     @app.get("/api/releases/{release_id}", tags=["releases"], summary="One release")
