@@ -1,6 +1,7 @@
 """The words of a search: plain words, phrases in "…" or 「…」, `OR` between alternatives, and
-`-word` / `NOT word` to exclude. One left-to-right scan (each quote closed with one `find`), so
-parsing is linear in the query's length; malformed input raises a message the user can act on.
+`-word` / `NOT word` to exclude. One left-to-right scan, so parsing is linear in the query's
+length. Text that is not an operator where it stands is searched as written; what cannot be
+read (an empty phrase, NOT NOT, too many words) raises a message the user can act on.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from jikenbo.store.fold import fold
 
 MAX_TERMS = 8
 _QUOTES = {'"': '"', "「": "」", "『": "』"}
-_CLOSERS = {"」", "』"}
 _SPACE = (" ", "\t", "\n", "\r")
 
 
@@ -33,75 +33,80 @@ Clause = tuple[Term, ...]  # alternatives joined by OR; a query matches every cl
 
 
 def _tokens(q: str) -> list[tuple[str, bool]]:
-    """(token, quoted) pairs of normalised text; operators are unquoted 'OR' and 'NOT'."""
+    """(token, quoted) pairs of normalised text. A quote that never closes, a closing bracket
+    without its opener and a lone '-' are ordinary characters (a piece cut from a title still
+    finds that title); a quote is looked for at most once per kind, so the scan stays linear."""
     tokens: list[tuple[str, bool]] = []
+    unclosed: set[str] = set()
     at, size = 0, len(q)
     while at < size:
         char = q[at]
         if char in _SPACE:
             at += 1
             continue
-        negated = char == "-" and at + 1 < size and q[at + 1] in _QUOTES
-        if negated:
-            tokens.append(("NOT", False))
-            at += 1
-            char = q[at]
-        if char in _QUOTES:
-            close = q.find(_QUOTES[char], at + 1)
-            if close < 0:
-                raise TermError(f"引用符 {char} が閉じていません")
-            tokens.append((q[at + 1:close], True))
-            at = close + 1
-            continue
-        if char in _CLOSERS:
-            raise TermError(f"閉じ括弧 {char} に対応する開き括弧がありません")
-        end = at
-        while end < size and q[end] not in _SPACE and q[end] not in _QUOTES \
-                and q[end] not in _CLOSERS:
+        negated = char == "-" and at + 1 < size
+        opener = q[at + negated]
+        if opener in _QUOTES and opener not in unclosed:
+            close = q.find(_QUOTES[opener], at + negated + 1)
+            if close >= 0:
+                tokens.extend([("NOT", False)] * negated + [(q[at + negated + 1:close], True)])
+                at = close + 1
+                continue
+            unclosed.add(opener)
+        end = at + 1
+        while end < size and q[end] not in _SPACE and (q[end] not in _QUOTES
+                                                        or q[end] in unclosed):
             end += 1
         word = q[at:end]
         if word.startswith("-") and len(word) > 1:
             tokens.append(("NOT", False))
             word = word[1:]
-        elif word == "-":
-            raise TermError("「-」の後に除外する語を続けてください")
         tokens.append((word, False))
         at = end
     return tokens
+
+
+def _operators(tokens: list[tuple[str, bool]]) -> list[str | None]:
+    """Per token: 'OR' between two words, 'NOT' before one; elsewhere these are plain words."""
+    found: list[str | None] = []
+    for index, (token, quoted) in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        operator = None if quoted or token not in ("OR", "NOT") else token
+        if following is None or following == ("OR", False):
+            operator = None
+        if operator == "OR" and (index == 0 or found[-1] is not None):
+            operator = None
+        found.append(operator)
+    return found
 
 
 def clauses(q: str) -> tuple[Clause, ...]:
     """The query `q` as clauses of alternatives; raises TermError when it cannot be read."""
     found: list[list[Term]] = []
     joining, negating, count = False, False, 0
-    for token, quoted in _tokens(nfkc(q)):
-        if not quoted and token == "OR":
-            if not found or joining or negating:
-                raise TermError("OR の前後には検索語が必要です")
+    tokens = _tokens(nfkc(q))
+    for (token, quoted), operator in zip(tokens, _operators(tokens)):
+        if operator == "OR":
             joining = True
             continue
-        if not quoted and token == "NOT":
+        if operator == "NOT":
             if negating:
                 raise TermError("NOT が続いています")
             negating = True
             continue
         text = fold(token.lower()).strip()
         if quoted and not text:
-            raise TermError("引用符の中が空です")
+            raise TermError("引用符の中が空です: 「…」や \"…\" の中に語を入れてください")
         if text:
             count += 1
             if count > MAX_TERMS:
                 raise TermError(f"検索語は{MAX_TERMS}個までです")
             term = Term(text, token, negating, quoted)
-            if joining:
+            if joining and found:
                 found[-1].append(term)
             else:
                 found.append([term])
         joining = negating = False
-    if joining:
-        raise TermError("OR の後に検索語が必要です")
-    if negating:
-        raise TermError("NOT / - の後に除外する語が必要です")
     return tuple(tuple(clause) for clause in found)
 
 
