@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
+import subprocess
+import sys
 import unicodedata
 
 import httpx
@@ -148,3 +151,22 @@ def test_search_results_show_marked_snippets(casebook: str, store) -> None:
         assert '<mark class="hit">' not in httpx.get(base + link.split("?")[0], timeout=30).text
         bad = httpx.get(base + "/search", params={"q": "水道 「」"}, timeout=30)
         assert bad.status_code == 400 and "引用符の中が空です" in bad.text
+
+
+def test_an_index_folded_by_older_rules_is_built_again(tmp_path) -> None:
+    location = str(tmp_path / "old.db")
+    assert run_cli("ingest", "--db", location, str(SAMPLE)).returncode == 0
+    fresh = open_store(location).search(Query(q="漏洩"), facets=()).total
+    old = sqlite3.connect(location)  # as a casebook indexed before folding: unfolded text
+    old.execute("INSERT INTO release_fts(release_fts) VALUES ('delete-all')")
+    for rowid, heading, text in old.execute("SELECT rowid, heading, text FROM releases").fetchall():
+        old.execute("INSERT INTO release_fts(rowid, heading, body) VALUES (?, ?, ?)",
+                    (rowid, heading.lower(), text.lower()))
+    old.execute("PRAGMA user_version = 0")
+    old.commit()
+    assert sqlite3.connect(location).execute("SELECT count(*) FROM release_fts WHERE release_fts "
+                                             "MATCH '\"漏えい\"'").fetchone()[0] < fresh
+    count = ("from jikenbo.store import open_store; from jikenbo.store.search import Query; "
+             f"print(open_store({location!r}).search(Query(q='漏洩'), facets=()).total)")
+    reopened = subprocess.run([sys.executable, "-c", count], capture_output=True, text=True)
+    assert int(reopened.stdout) == fresh > 0  # a new process: nothing cached from before

@@ -9,7 +9,9 @@ given, so that matches can be marked in the original.
 """
 from __future__ import annotations
 
+import json
 import re
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,6 +25,9 @@ _REPLACEMENTS: dict[str, str] = {variant: group["canonical"]
 _LONG = _VARIANTS["long_vowel"]
 # the long-vowel mark ending a katakana word: after a katakana, before anything but katakana
 _LONG_VOWEL = f"(?<=[{_LONG['katakana']}]){_LONG['mark']}(?![{_LONG['katakana']}{_LONG['mark']}])"
+# Changes whenever the table (or this rule set, "fold-1") changes: an index folded otherwise is
+# then built again (search.refold).
+SIGNATURE = zlib.crc32(json.dumps(_VARIANTS, sort_keys=True).encode() + b"fold-1") & 0x7FFFFFFF
 _PATTERN = re.compile("|".join([re.escape(variant) for variant in
                                 sorted(_REPLACEMENTS, key=len, reverse=True)] + [_LONG_VOWEL]))
 

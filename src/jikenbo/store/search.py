@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
-from jikenbo.store.fold import searchable
+from jikenbo.store.fold import SIGNATURE, searchable
 from jikenbo.store.terms import FIELD_WORDS, MAX_TERMS, Clause, TermError, clauses  # noqa: F401
 
 MAX_QUERY = 200
@@ -121,6 +121,24 @@ def index_release(db: sqlite3.Connection, rowid: int, heading: str, text: str) -
                (rowid, searchable(heading), searchable(text)))
     db.execute("INSERT INTO release_grams(rowid, grams) VALUES (?, ?)", (rowid, grams(text)))
     db.execute("UPDATE releases SET searchable = 1 WHERE rowid = ?", (rowid,))
+
+
+def refold(db: sqlite3.Connection) -> None:
+    """Empty a search index folded by other rules (an older variants.json) and mark every
+    release to be indexed again; the database's user_version records the rules in use."""
+    if db.execute("PRAGMA user_version").fetchone()[0] == SIGNATURE:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] != SIGNATURE:
+            db.execute("INSERT INTO release_fts(release_fts) VALUES ('delete-all')")
+            db.execute("INSERT INTO release_grams(release_grams) VALUES ('delete-all')")
+            db.execute("UPDATE releases SET searchable = 0")
+            db.execute(f"PRAGMA user_version = {int(SIGNATURE)}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _phrase(term: str) -> str:

@@ -37,6 +37,7 @@ class SQLiteStore:
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA busy_timeout=10000")
             self._migrate()
+            search_index.refold(self.db)  # an index folded by older rules is built again
             self._index_unsearchable()
         except sqlite3.DatabaseError as error:
             raise JikenboError(f"{path}: not a usable SQLite database ({error}); "
