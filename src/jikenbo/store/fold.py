@@ -28,8 +28,11 @@ _LONG_VOWEL = f"(?<=[{_LONG['katakana']}]){_LONG['mark']}(?![{_LONG['katakana']}
 # Changes whenever the table (or this rule set, "fold-1") changes: an index folded otherwise is
 # then built again (search.refold).
 SIGNATURE = zlib.crc32(json.dumps(_VARIANTS, sort_keys=True).encode() + b"fold-1") & 0x7FFFFFFF
-_PATTERN = re.compile("|".join([re.escape(variant) for variant in
-                                sorted(_REPLACEMENTS, key=len, reverse=True)] + [_LONG_VOWEL]))
+# a look-ahead for the first characters lets most positions fail after one class test
+_FIRST = "".join(sorted({variant[0] for variant in _REPLACEMENTS} | {_LONG["mark"]}))
+_PATTERN = re.compile(f"(?=[{re.escape(_FIRST)}])(?:" + "|".join(
+    [re.escape(variant) for variant in sorted(_REPLACEMENTS, key=len, reverse=True)]
+    + [_LONG_VOWEL]) + ")")
 
 
 def _replace(match: re.Match[str]) -> str:

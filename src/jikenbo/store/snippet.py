@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from jikenbo.store.fold import searchable_with_origin
+from jikenbo.store.fold import fold, searchable_with_origin
 
 MAX_HITS = 500   # marks per text: enough for any page, bounded for any input
 CONTEXT = 40     # characters shown before the first hit
 WIDTH = 120      # characters a snippet shows
+SLACK = 120      # characters either side of a hit's estimated place that a snippet maps back
 _SPACES = re.compile(r"\s+")
 
 
@@ -62,8 +63,24 @@ def pieces(text: str, spans: Sequence[tuple[int, int]], start: int = 0,
 
 def kwic(original: str, terms: Sequence[str], width: int = WIDTH) -> list[tuple[str, bool]]:
     """A snippet of about `width` characters around the first hit (the opening when none),
-    with whitespace runs shown as one space, as (piece, is_hit) pairs."""
-    spans = hits(original, terms)
+    with whitespace runs shown as one space, as (piece, is_hit) pairs.
+
+    Offsets are mapped back only for a window around where the first hit should be in the
+    original (folding hardly changes lengths), so a long release costs one regular-expression
+    pass, not a Python step per character; when the estimate misses, the whole text is mapped."""
+    terms = [term for term in terms if term]
+    # the text folded without normalising places the hit closely enough (releases are mostly
+    # NFKC already); the window is then normalised and folded exactly
+    folded = fold(original.lower()) if terms else ""
+    first = min((at for at in (folded.find(term) for term in terms) if at >= 0), default=-1)
+    spans: list[tuple[int, int]] = []
+    if first >= 0:
+        guess = first * len(original) // max(1, len(folded))
+        low = max(0, guess - SLACK)
+        spans = [(low + start, low + end)
+                 for start, end in hits(original[low:guess + SLACK], terms)]
+    if first < 0 or not spans:
+        spans = hits(original, terms) if terms else []
     start = max(0, spans[0][0] - CONTEXT) if spans else 0
     end = min(len(original), start + width)
     shown = [(_SPACES.sub(" ", piece), hit)

@@ -305,6 +305,12 @@ class SQLiteStore:
                  self.db.execute(f"{select} WHERE r.id IN ({marks})", list(ids))}
         return [found[i] for i in ids if i in found]
 
+    def release_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """The text of each release with one of these ids (for search snippets)."""
+        marks = ", ".join("?" * len(ids))
+        return dict(self.db.execute(f"SELECT id, text FROM releases WHERE id IN ({marks})",
+                                    list(ids)).fetchall()) if ids else {}
+
     def case_numbers_of(self, ids: Sequence[str]) -> dict[str, str]:
         if not ids:
             return {}

@@ -87,13 +87,14 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         return templates.TemplateResponse(request, template, context, status_code=status_code)
 
     def rows(ids: list[str], query: Query | None = None) -> list[dict]:
-        found = store().releases_by_id(ids, full=query is not None)
+        found = store().releases_by_id(ids)
         numbers = store().case_numbers_of(ids)
         if query is None:
             return [_row(release, numbers.get(release.id)) for release in found]
-        terms = query.terms()  # a search: each row with its snippet, linked with the query
+        terms, texts = query.terms(), store().release_texts(ids)  # a search: rows with snippets
         return [{**_row(release, numbers.get(release.id)), "search": query.q or None,
-                 "snippet": snippets.snippet_of(release.text, terms)} for release in found]
+                 "snippet": snippets.snippet_of(texts.get(release.id, ""), terms)}
+                for release in found]
 
     def query_of(request: Request) -> Query:
         try:
