@@ -170,3 +170,10 @@ def test_an_index_folded_by_older_rules_is_built_again(tmp_path) -> None:
              f"print(open_store({location!r}).search(Query(q='漏洩'), facets=()).total)")
     reopened = subprocess.run([sys.executable, "-c", count], capture_output=True, text=True)
     assert int(reopened.stdout) == fresh > 0  # a new process: nothing cached from before
+
+
+def test_snippets_mark_words_only_normalising_reveals() -> None:
+    text = "お知らせ。" + "本文" * 200 + "当社のＵＳＢメモリを紛失し、ｻｰﾊﾞｰも停止しました。" + "以上" * 100
+    shown = kwic(text, Query(q="usbメモリ サーバ").terms())
+    assert [piece for piece, hit in shown if hit] == ["ＵＳＢメモリ", "ｻｰﾊﾞｰ"]
+    assert kwic("お知らせ本文", ["漏えい"]) == [("お知らせ本文", False)]

@@ -8,6 +8,7 @@ hit is mapped back to offsets in the original text, which is what the page shows
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from jikenbo.store.fold import fold, searchable_with_origin
@@ -79,8 +80,9 @@ def kwic(original: str, terms: Sequence[str], width: int = WIDTH) -> list[tuple[
         low = max(0, guess - SLACK)
         spans = [(low + start, low + end)
                  for start, end in hits(original[low:guess + SLACK], terms)]
-    if first < 0 or not spans:
-        spans = hits(original, terms) if terms else []
+    # no hit in the text as it stands: only normalising could still reveal one (ＵＳＢ for usb)
+    if terms and not spans and (first >= 0 or not unicodedata.is_normalized("NFKC", original)):
+        spans = hits(original, terms)
     start = max(0, spans[0][0] - CONTEXT) if spans else 0
     end = min(len(original), start + width)
     shown = [(_SPACES.sub(" ", piece), hit)
