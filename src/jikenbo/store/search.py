@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from jikenbo.normalize import nfkc
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
+from jikenbo.store.fold import SIGNATURE, searchable
+from jikenbo.store.terms import FIELD_WORDS, MAX_TERMS, Clause, TermError, clauses  # noqa: F401
 
 MAX_QUERY = 200
-MAX_TERMS = 8
 SORTS = ("date", "affected")
 FACETS = ("category", "data_type", "leak", "supply_chain", "year", "month")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -40,8 +40,13 @@ class Query:
     page: int = 1
     per_page: int = 20
 
+    def clauses(self) -> tuple[Clause, ...]:
+        """The words of `q`: clauses of alternatives (phrases, OR, NOT), folded."""
+        return clauses(self.q)
+
     def terms(self) -> list[str]:
-        return nfkc(self.q).lower().split()[:MAX_TERMS]
+        """The folded words a result should show marked (the ones not excluded)."""
+        return [term.text for clause in self.clauses() for term in clause if not term.negated]
 
     def with_(self, **changes) -> "Query":
         return replace(self, **changes)
@@ -67,6 +72,10 @@ def parse(params: dict[str, str]) -> Query:
     q = (params.get("q") or "").strip()
     if len(q) > MAX_QUERY:
         raise QueryError(f"検索語が長すぎます({MAX_QUERY}文字まで)")
+    try:
+        clauses(q)
+    except TermError as error:
+        raise QueryError(str(error)) from None
     value = lambda name: (params.get(name) or "").strip() or None  # noqa: E731
     category, data_type, leak = value("category"), value("data_type"), value("leak")
     if category and category not in CATEGORIES:
@@ -99,8 +108,8 @@ def parse(params: dict[str, str]) -> Query:
 
 
 def grams(text: str) -> str:
-    """The distinct characters and character pairs of normalised text, as tokens."""
-    text = nfkc(text).lower()
+    """The distinct characters and character pairs of normalised, folded text, as tokens."""
+    text = searchable(text)
     seen: dict[str, None] = {}
     for index, char in enumerate(text):
         if not char.isalnum():
@@ -114,9 +123,27 @@ def grams(text: str) -> str:
 
 def index_release(db: sqlite3.Connection, rowid: int, heading: str, text: str) -> None:
     db.execute("INSERT INTO release_fts(rowid, heading, body) VALUES (?, ?, ?)",
-               (rowid, nfkc(heading).lower(), nfkc(text).lower()))
+               (rowid, searchable(heading), searchable(text)))
     db.execute("INSERT INTO release_grams(rowid, grams) VALUES (?, ?)", (rowid, grams(text)))
     db.execute("UPDATE releases SET searchable = 1 WHERE rowid = ?", (rowid,))
+
+
+def refold(db: sqlite3.Connection) -> None:
+    """Empty a search index folded by other rules (an older variants.json) and mark every
+    release to be indexed again; the database's user_version records the rules in use."""
+    if db.execute("PRAGMA user_version").fetchone()[0] == SIGNATURE:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] != SIGNATURE:
+            db.execute("INSERT INTO release_fts(release_fts) VALUES ('delete-all')")
+            db.execute("INSERT INTO release_grams(release_grams) VALUES ('delete-all')")
+            db.execute("UPDATE releases SET searchable = 0")
+            db.execute(f"PRAGMA user_version = {int(SIGNATURE)}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _phrase(term: str) -> str:
@@ -249,12 +276,23 @@ def facet_index(db: sqlite3.Connection, key: str) -> FacetIndex:
     return index
 
 
+def _any(index: FacetIndex, db: sqlite3.Connection, clause: Clause) -> int:
+    """The releases matching any term of a clause: its text, or the field the word names."""
+    found = 0
+    for term in clause:
+        matches = index.term(db, term.text)
+        for facet_value in FIELD_WORDS.get(term.text, ()):
+            matches |= index.masks.get(facet_value, 0)
+        found |= index.all & ~matches if term.negated else matches
+    return found
+
+
 def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS,
            key: str = "") -> Result:
     index = facet_index(db, key)
     matched = index.all
-    for term in query.terms():
-        matched &= index.term(db, term)
+    for clause in query.clauses():
+        matched &= _any(index, db, clause)
     chain = None if query.supply_chain is None else str(query.supply_chain).lower()
     for facet, value in (("category", query.category), ("data_type", query.data_type),
                          ("leak", query.leak), ("supply_chain", chain), ("year", query.year),

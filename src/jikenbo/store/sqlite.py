@@ -42,6 +42,7 @@ class SQLiteStore:
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             self._migrate()
+            search_index.refold(self.db)  # an index folded by older rules is built again
             self._index_unsearchable()
         except sqlite3.OperationalError as error:
             if _is_busy(error):
@@ -328,6 +329,12 @@ class SQLiteStore:
         found = {row["id"]: _stored(row) for row in
                  self.db.execute(f"{select} WHERE r.id IN ({marks})", list(ids))}
         return [found[i] for i in ids if i in found]
+
+    def release_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """The text of each release with one of these ids (for search snippets)."""
+        marks = ", ".join("?" * len(ids))
+        return dict(self.db.execute(f"SELECT id, text FROM releases WHERE id IN ({marks})",
+                                    list(ids)).fetchall()) if ids else {}
 
     def case_numbers_of(self, ids: Sequence[str]) -> dict[str, str]:
         if not ids:

@@ -32,7 +32,7 @@ from jikenbo.errors import InputError, JikenboError, StoreBusy
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import exports, feeds, reports, taxii, views, writes
+from jikenbo.web import exports, feeds, reports, snippets, taxii, views, writes
 from jikenbo.web import sources as sources_page
 
 MAX_BODY = 2_000_000
@@ -93,10 +93,15 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
              **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, template, context, status_code=status_code)
 
-    def rows(ids: list[str]) -> list[dict]:
+    def rows(ids: list[str], query: Query | None = None) -> list[dict]:
         found = store().releases_by_id(ids)
         numbers = store().case_numbers_of(ids)
-        return [_row(release, numbers.get(release.id)) for release in found]
+        if query is None:
+            return [_row(release, numbers.get(release.id)) for release in found]
+        terms, texts = query.terms(), store().release_texts(ids)  # a search: rows with snippets
+        return [{**_row(release, numbers.get(release.id)), "search": query.q or None,
+                 "snippet": snippets.snippet_of(texts.get(release.id, ""), terms)}
+                for release in found]
 
     def query_of(request: Request) -> Query:
         try:
@@ -132,7 +137,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     def search_page(request: Request):
         query = query_of(request)
         result = store().search(query)
-        return page(request, "search.html", result=result, releases=rows(result.ids),
+        return page(request, "search.html", result=result, releases=rows(result.ids, query),
                     params=_params(query))
 
     @app.get("/releases/{release_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -140,7 +145,8 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         release = _release(store(), release_id)
         number = store().case_numbers_of([release.id]).get(release.id)
         return page(request, "release.html", release=release, row=_row(release, number),
-                    text=views.highlight(release.text, release.start, release.record.evidence),
+                    text=snippets.highlight(release.text, release.start, release.record.evidence,
+                                            snippets.terms_of(request.query_params.get("q"))),
                     evidence=release.record.evidence, source_url=views.safe_url(
                         release.source_locator), archive=store().source_data(release.source_id)[2])
 
@@ -208,7 +214,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         query = query_of(request)
         result = store().search(query)
         return {"total": result.total, "page": query.page, "pages": result.pages,
-                "items": rows(result.ids),
+                "items": rows(result.ids, query),
                 "facets": {name: dict(values) for name, values in result.facets.items()}}
 
     @app.get("/api/releases/{release_id}", tags=["releases"], summary="One release")
