@@ -12,6 +12,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from jikenbo.extract.context import PostText
+from jikenbo.parse import Post
 from tests.conftest import SAMPLE
 
 # A real release from the seed corpus: the first post of the first page.
@@ -122,3 +124,14 @@ def casebook_server(location: str, token: str | None = None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+BODY_HEADLINE = "個人情報の取扱いに関する事案について\n"
+
+
+def body_view(body: str) -> PostText:
+    """A headerless post whose first line is a neutral headline, so `body` is read as its body."""
+    text = BODY_HEADLINE + body
+    view = PostText.of(Post(BODY_HEADLINE, text, 0, len(text), False))
+    assert view.headline_end == len(BODY_HEADLINE) - 1  # the body is not taken as the headline
+    return view

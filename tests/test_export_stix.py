@@ -3,7 +3,6 @@ and taxii2-client pulling from the casebook server on loopback."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import stix2

@@ -12,20 +12,11 @@ from jikenbo.extract.context import PostText
 from jikenbo.parse import Post
 from jikenbo.record import CATEGORIES
 from tests.conftest import SHARED
-
-
-HEADLINE = "個人情報の取扱いに関する事案について\n"
-
-
-def _view(body: str) -> PostText:
-    text = HEADLINE + body
-    view = PostText.of(Post(HEADLINE, text, 0, len(text), False))
-    assert view.headline_end == len(HEADLINE) - 1  # the body is read, not taken as the headline
-    return view
+from tests.helpers import body_view
 
 
 def found(body: str) -> tuple[str, ...]:
-    return categories.categories(_view(body)).value
+    return categories.categories(body_view(body)).value
 
 
 # Two or more invented phrasings per cue shape (none is a corpus sentence).

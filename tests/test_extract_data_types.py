@@ -13,24 +13,13 @@ import pytest
 
 from jikenbo import data
 from jikenbo.extract import data_types
-from jikenbo.extract.context import PostText
-from jikenbo.parse import Post
 from jikenbo.record import DATA_TYPES
 from tests.conftest import SHARED
-
-
-HEADLINE = "個人情報の取扱いに関する事案について\n"
-
-
-def _view(body: str) -> PostText:
-    text = HEADLINE + body
-    view = PostText.of(Post(HEADLINE, text, 0, len(text), False))
-    assert view.headline_end == len(HEADLINE) - 1  # the body is read, not taken as the headline
-    return view
+from tests.helpers import body_view
 
 
 def found(body: str) -> tuple[str, ...]:
-    return data_types.data_types(_view(body)).value
+    return data_types.data_types(body_view(body)).value
 
 
 SHAPES = [

@@ -1,10 +1,8 @@
 """The web casebook over real HTTP on loopback: every route, escaping, limits, write token."""
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import httpx
 import pytest

@@ -5,8 +5,7 @@ import io
 import logging
 
 from pypdf import PdfReader
-from pypdf.errors import (DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError,
-                          PdfStreamError)
+from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
 from jikenbo.errors import InputError
 
