@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers, MutableHeaders
@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jikenbo import __version__
 from jikenbo.cases import curate
+from jikenbo.cases.affected import case_figures, ranked_cases
 from jikenbo.errors import InputError, JikenboError, StoreBusy
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store import open_store
@@ -151,14 +152,21 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
             raise HTTPException(400, "year must be four digits")
         number = query_of(request).page
         listed = Result(Query(page=number, per_page=CASES_PER_PAGE), store().case_total(year), [])
+        shown = store().case_list(year, CASES_PER_PAGE, (number - 1) * CASES_PER_PAGE)
+        figures = case_figures(store(), [row["number"] for row in shown])
         return page(request, "cases.html", year=year, result=listed, params={"year": year},
-                    cases=store().case_list(year, CASES_PER_PAGE, (number - 1) * CASES_PER_PAGE))
+                    cases=[{**dict(row), "affected": figures[row["number"]].total,
+                            "contractor": figures[row["number"]].contractor} for row in shown])
 
     @app.get("/cases/{number}", response_class=HTMLResponse, include_in_schema=False)
     def case_page(request: Request, number: str):
         case = _case(store(), number)
+        if case.number != number:  # an alias, an old number or a source's number: one address
+            return RedirectResponse(f"/cases/{case.number}", status_code=301)
         shown = case.reports[:MAX_TIMELINE]
         return page(request, "case.html", case=case, shown=shown,
+                    aliases=store().case_aliases(case.number),
+                    references=store().case_references(case.number),
                     releases={r["id"]: r for r in rows([r.release_id for r in shown])})
 
     @app.get("/categories/{name}", response_class=HTMLResponse, include_in_schema=False)
@@ -324,7 +332,7 @@ def _params(query: Query) -> dict[str, Any]:
 def _row(release, number: str | None) -> dict:
     record = release.record
     return {"id": release.id, "case": number, **record.to_dict(),
-            "casebook_heading": views.casebook_heading(number or record.case_id,
+            "casebook_heading": views.casebook_heading(record.case_id or number,
                                                        record.organization, record.title,
                                                        record.published)}
 
@@ -356,14 +364,14 @@ def _statistics(store) -> dict:
             "WHERE r.is_incident AND r.published IS NOT NULL GROUP BY 1, 2"):
         by_month[category][month] = count
     ranking: dict[str, list[dict]] = defaultdict(list)
-    for row in store.execute(
-            "SELECT substr(MIN(r.published), 1, 4) AS year, m.number, MAX(r.affected_count) AS "
-            "affected, GROUP_CONCAT(DISTINCT r.organization) AS organizations, "
-            "MIN(r.heading) AS heading FROM case_members m JOIN releases r ON r.id = m.release_id "
-            "WHERE r.affected_count IS NOT NULL AND r.published IS NOT NULL "
-            "GROUP BY m.number ORDER BY year DESC, affected DESC"):
-        if len(ranking[row["year"]]) < 10:
-            ranking[row["year"]].append(dict(row))
+    for case in ranked_cases(store):
+        if len(ranking[case.year]) < 10:
+            ranking[case.year].append({"year": case.year, "number": case.number,
+                                       "affected": case.figure.total, "undated": case.undated,
+                                       "contractor": case.figure.contractor,
+                                       "organizations": case.organizations,
+                                       "heading": case.heading})
+    ranking = dict(sorted(ranking.items(), reverse=True))
     supply = [dict(row) for row in store.execute(
         "SELECT m.number, COUNT(*) AS releases, MIN(r.published) AS first, "
         "GROUP_CONCAT(DISTINCT r.organization) AS organizations FROM case_members m "
