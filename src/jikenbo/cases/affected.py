@@ -59,8 +59,8 @@ def case_figures(store, numbers: Sequence[str]) -> dict[str, AffectedFigure]:
 @dataclass(frozen=True)
 class RankedCase:
     number: str
-    year: str            # of the case's first release date, or of when it was first added
-    undated: bool        # True: no release of the case states a date; `year` is when added
+    year: str            # of the case's first publication, or of when it was first added
+    undated: bool        # True: no release of the case is dated; `year` is when it was added
     figure: AffectedFigure
     organizations: str
     heading: str
@@ -82,8 +82,10 @@ def ranked_cases(store) -> list[RankedCase]:
         figure = case_figure(summary)
         if figure.total is None:
             continue
+        published = [r.record.published for r in releases if r.record.published]
         first_added = min(added.get(release.id) or "9999" for release in releases)
-        ranked.append(RankedCase(number, (summary.first or first_added)[:4], summary.first is None,
+        ranked.append(RankedCase(number, (min(published) if published else first_added)[:4],
+                                 not published,
                                  figure, "、".join(summary.organizations),
                                  releases[0].record.heading))
     return sorted(ranked, key=lambda case: (-case.figure.total, case.number))

@@ -119,8 +119,10 @@ class CaseTables:
             self.db.executemany("INSERT OR IGNORE INTO case_corrections (id, kind, a, b, note, "
                                 "created_at, action_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 revert["dropped"])
-            self.db.executemany("UPDATE case_registry SET anchor = ?, preferred = ? "
-                                "WHERE number = ?", [(a, p, n) for n, a, p in revert["registry"]])
+            # Only the preference is reverted: an anchor a split moved stays on the release it was
+            # moved to (still in the number's case), so no number ever jumps to another incident.
+            self.db.executemany("UPDATE case_registry SET preferred = ? WHERE number = ?",
+                                [(p, n) for n, _, p in revert["registry"]])
             self.db.execute("UPDATE case_actions SET undone_at = ? WHERE id = ?",
                             (_now(), row["id"]))
             self._set_state("links_stale", "1")
