@@ -163,8 +163,16 @@ def check_new_number(store, new: str, dates: Sequence[str | None]) -> None:
 
 
 def undo(store, action_id: int | None = None) -> Curated:
+    """Revert a curator action. A number a split moved off a release goes back to it when the
+    release is in the number's case again, so undoing a split restores the numbers as they were."""
     with store.writing():
-        action = store.undo_action(action_id)
+        action, before = store.undo_action(action_id)
+        relink(store)
+        numbers = store.case_numbers()
+        for number, anchor, _ in before:
+            now = store.issued(number).anchor
+            if anchor != now and numbers.get(anchor) and numbers.get(anchor) == numbers.get(now):
+                store.move_anchor(number, anchor)
         return Curated(action.id, f"undid: {action.summary}", relink(store))
 
 

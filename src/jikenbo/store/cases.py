@@ -102,8 +102,9 @@ class CaseTables:
             self._set_state("links_stale", "1")
             return action
 
-    def undo_action(self, action_id: int | None = None) -> Action:
-        """Revert a curator action (the latest one not yet undone, or the one given)."""
+    def undo_action(self, action_id: int | None = None) -> tuple[Action, list[Anchoring]]:
+        """Revert a curator action (the latest one not yet undone, or the one given); returns it
+        and the registry rows as they were before it (anchors are the caller's to restore)."""
         with self.writing():
             where = "id = ?" if action_id is not None else "undone_at IS NULL"
             row = self.db.execute(f"SELECT * FROM case_actions WHERE {where} ORDER BY id DESC "
@@ -119,15 +120,20 @@ class CaseTables:
             self.db.executemany("INSERT OR IGNORE INTO case_corrections (id, kind, a, b, note, "
                                 "created_at, action_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 revert["dropped"])
-            # Only the preference is reverted: an anchor a split moved stays on the release it was
-            # moved to (still in the number's case), so no number ever jumps to another incident.
+            # Only the preference is reverted here: an anchor goes back only once relinking shows
+            # it is in the number's case again (curate.undo), so no number jumps to another case.
             self.db.executemany("UPDATE case_registry SET preferred = ? WHERE number = ?",
                                 [(p, n) for n, _, p in revert["registry"]])
             self.db.execute("UPDATE case_actions SET undone_at = ? WHERE id = ?",
                             (_now(), row["id"]))
             self._set_state("links_stale", "1")
-            return _action(self.db.execute("SELECT * FROM case_actions WHERE id = ?",
-                                           (row["id"],)).fetchone())
+            return (_action(self.db.execute("SELECT * FROM case_actions WHERE id = ?",
+                                            (row["id"],)).fetchone()),
+                    [tuple(item) for item in revert["registry"]])
+
+    def move_anchor(self, number: str, anchor: str) -> None:
+        with self.writing():
+            self.db.execute("UPDATE case_registry SET anchor = ? WHERE number = ?", (anchor, number))
 
     def describe_action(self, action_id: int, summary: str) -> None:
         self.db.execute("UPDATE case_actions SET summary = ? WHERE id = ?", (summary, action_id))

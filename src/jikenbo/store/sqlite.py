@@ -256,6 +256,12 @@ class SQLiteStore(CaseTables):
                  self.db.execute(f"{select} WHERE r.id IN ({marks})", list(ids))}
         return [found[i] for i in ids if i in found]
 
+    def added_times(self, ids: Sequence[str]) -> dict[str, str]:
+        """Release id → when it was first stored, for these releases."""
+        marks = ", ".join("?" * len(ids))
+        return dict(self.db.execute(f"SELECT id, ingested_at FROM releases WHERE id IN ({marks})",
+                                    list(ids)).fetchall()) if ids else {}
+
     def stored_times(self) -> dict[str, str]:
         """Release id → when it was stored (ISO time, UTC): exports date their objects by it."""
         return dict(self.db.execute("SELECT id, ingested_at FROM releases").fetchall())

@@ -97,7 +97,9 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     def rows(ids: list[str]) -> list[dict]:
         found = store().releases_by_id(ids)
         numbers = store().case_numbers_of(ids)
-        return [_row(release, numbers.get(release.id)) for release in found]
+        added = store().added_times(ids)
+        return [{**_row(release, numbers.get(release.id)), "added": added.get(release.id)}
+                for release in found]
 
     def query_of(request: Request) -> Query:
         try:
@@ -125,6 +127,8 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def latest(request: Request):
         query = query_of(request)
+        if "sort" not in request.query_params:  # 新着: what was added last, whatever its date
+            query = query.with_(sort="added")
         result = store().search(query, facets=())
         return page(request, "latest.html", result=result, releases=rows(result.ids),
                     counts=store().counts(), params=dict(request.query_params))
@@ -141,6 +145,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         release = _release(store(), release_id)
         number = store().case_numbers_of([release.id]).get(release.id)
         return page(request, "release.html", release=release, row=_row(release, number),
+                    added=store().added_times([release.id]).get(release.id),
                     text=views.highlight(release.text, release.start, release.record.evidence),
                     evidence=release.record.evidence, source_url=views.safe_url(
                         release.source_locator), archive=store().source_data(release.source_id)[2])
@@ -238,7 +243,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     # -- feeds --------------------------------------------------------------------------
     @app.get("/feeds/releases.atom", tags=["feeds"], summary="Atom feed of new releases")
     def feed_all(request: Request) -> Response:
-        result = store().search(Query(per_page=50), facets=())
+        result = store().search(Query(per_page=50, sort="added"), facets=())
         return Response(feeds.atom(str(request.base_url), "jikenbo 事件簿: 新着",
                                    "feeds/releases.atom", rows(result.ids)),
                         media_type="application/atom+xml; charset=utf-8")
@@ -247,7 +252,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     def feed_category(request: Request, name: str) -> Response:
         if name not in CATEGORIES:
             raise HTTPException(404, f"unknown category {name!r}")
-        result = store().search(Query(category=name, per_page=50), facets=())
+        result = store().search(Query(category=name, per_page=50, sort="added"), facets=())
         return Response(feeds.atom(str(request.base_url),
                                    f"jikenbo 事件簿: {views.label('category', name)}",
                                    f"feeds/categories/{name}.atom", rows(result.ids)),
