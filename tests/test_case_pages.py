@@ -118,26 +118,3 @@ def test_merge_aliases_redirect_and_the_log_undoes(tmp_path) -> None:
     again = run_cli("case", "undo", "--db", location, "1")
     assert again.returncode != 0 and again.stderr.startswith(b"error: ")
     assert "undone" in run_cli("case", "log", "--db", location).stdout.decode()
-
-
-def test_a_changed_page_at_the_same_locator_is_a_new_version_not_a_release(tmp_path) -> None:
-    location = str(tmp_path / "versions.db")
-    page = tmp_path / "notice.txt"
-    original = next(p for p in sorted(UNNUMBERED.glob("*.txt"))
-                    if p.read_text(encoding="utf-8").startswith("杏林大学")).read_text(
-                        encoding="utf-8")
-    page.write_text(original, encoding="utf-8")
-    assert run_cli("ingest", "--db", location, str(page)).returncode == 0
-    (release,) = list(open_store(location).releases())
-    page.write_text(original.rstrip("\n") + "\n\n【追記】2024年8月1日 問い合わせ窓口を変更しました。\n",
-                    encoding="utf-8")
-    for _ in range(2):  # the changed page, then the same changed page again
-        assert run_cli("ingest", "--db", location, str(page)).returncode == 0
-    store = open_store(location)
-    assert [r.id for r in store.releases()] == [release.id]  # no second release, no 続報
-    (version,) = store.release_versions(release.id)
-    assert "【追記】" in version["text"] and version["version"] == 2
-    with casebook_server(location) as url:
-        shown = _get(url, f"/releases/{release.id}").text
-        assert 'id="versions"' in shown and "第2版" in shown
-        assert "+【追記】2024年8月1日 問い合わせ窓口を変更しました。" in shown

@@ -137,42 +137,10 @@ class SQLiteStore(CaseTables):
             source_id, version = row
         new = 0
         for release in releases:
-            earlier = self._earlier_version(source.locator, version, release) if version > 1 \
-                else None
-            if earlier:
-                self._add_version(earlier, source_id, release)
-                self.db.execute("INSERT OR IGNORE INTO occurrences VALUES (?, ?, ?, ?)",
-                                (earlier, source_id, release.start, release.end))
-                continue
             new += self._add_release(source_id, release)
             self.db.execute("INSERT OR IGNORE INTO occurrences VALUES (?, ?, ?, ?)",
                             (release.id, source_id, release.start, release.end))
         return SourceOutcome(source_id, version, source_new, new, len(releases) - new)
-
-    def _earlier_version(self, locator: str, version: int, release: ReleaseRow) -> str | None:
-        """The release an earlier version of this locator had with the same heading, when this
-        text is not a release already: this text is then a new version of it."""
-        if self.db.execute("SELECT 1 FROM releases WHERE id = ?", (release.id,)).fetchone():
-            return None
-        row = self.db.execute(
-            "SELECT r.id FROM occurrences o JOIN sources s ON s.id = o.source_id "
-            "JOIN releases r ON r.id = o.release_id WHERE s.locator = ? AND s.version < ? "
-            "AND r.heading = ? ORDER BY s.version DESC LIMIT 1",
-            (locator, version, release.record.heading)).fetchone()
-        return row[0] if row else None
-
-    def _add_version(self, release_id: str, source_id: int, release: ReleaseRow) -> None:
-        self.db.execute("INSERT OR IGNORE INTO release_versions VALUES (?, ?, ?, ?, ?, ?)",
-                        (release_id, release.id, source_id, release.record.heading, release.text,
-                         _now()))
-
-    def release_versions(self, release_id: str) -> list[sqlite3.Row]:
-        """The later texts of a release (version_id, source version, added_at, text), oldest
-        first; the release's own text is its first version."""
-        return self.db.execute(
-            "SELECT v.version_id, s.version, v.added_at, v.text FROM release_versions v "
-            "JOIN sources s ON s.id = v.source_id WHERE v.release_id = ? ORDER BY s.version",
-            (release_id,)).fetchall()
 
     def _add_release(self, source_id: int, release: ReleaseRow) -> int:
         if self.db.execute("SELECT 1 FROM releases WHERE id = ?", (release.id,)).fetchone():

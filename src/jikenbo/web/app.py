@@ -146,7 +146,6 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         number = store().case_numbers_of([release.id]).get(release.id)
         return page(request, "release.html", release=release, row=_row(release, number),
                     added=store().added_times([release.id]).get(release.id),
-                    versions=views.versions(release.text, store().release_versions(release.id)),
                     text=views.highlight(release.text, release.start, release.record.evidence),
                     evidence=release.record.evidence, source_url=views.safe_url(
                         release.source_locator), archive=store().source_data(release.source_id)[2])

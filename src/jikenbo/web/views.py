@@ -36,19 +36,6 @@ def casebook_heading(number: str | None, organization: str | None, title: str,
     return f"{prefix}{organization + ' ' if named else ''}{title}{date}"
 
 
-def versions(text: str, later: list) -> list[dict]:
-    """Each later version of a release (store.release_versions rows) with the lines that changed
-    from the version before it, as a unified diff."""
-    import difflib
-    found, before = [], text
-    for row in later:
-        diff = list(difflib.unified_diff(before.splitlines(), row["text"].splitlines(),
-                                         "前の版", "この版", n=1, lineterm=""))
-        found.append({"version": row["version"], "added": row["added_at"], "diff": diff[2:]})
-        before = row["text"]
-    return found
-
-
 def safe_url(url: str | None) -> str | None:
     """Only http(s) links are shown as links (never `javascript:` or paths)."""
     return url if url and url.lower().startswith(("http://", "https://")) else None

@@ -36,16 +36,3 @@ INSERT OR IGNORE INTO case_registry (number, anchor, own, issued_at)
 -- Old pinned numbers named cases by the old form; the registry names them now.
 DELETE FROM case_corrections WHERE kind = 'number';
 INSERT OR REPLACE INTO store_state SELECT 'links_stale', '1' WHERE EXISTS (SELECT 1 FROM releases);
-
--- Versions of a release: the same locator fetched again with a changed text (a 追記 line) is a
--- new version of the release it had there with the same heading, not a new release.
-CREATE TABLE release_versions (
-    release_id  TEXT NOT NULL REFERENCES releases(id) ON DELETE CASCADE,
-    version_id  TEXT NOT NULL,                -- the id this text would have as a release
-    source_id   INTEGER NOT NULL REFERENCES sources(id),
-    heading     TEXT NOT NULL,
-    text        TEXT NOT NULL,
-    added_at    TEXT NOT NULL,
-    PRIMARY KEY (release_id, version_id)
-);
-CREATE INDEX release_versions_version ON release_versions(version_id);
