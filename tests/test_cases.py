@@ -105,15 +105,22 @@ def test_numbers_follow_the_first_release_year_and_do_not_depend_on_input_order(
     assert by_heading(forward) == by_heading(backward)
     numbers = by_heading(forward)
     shirai = next(number for heading, number in numbers.items() if heading.startswith("白井市"))
-    assert shirai.startswith("2024-")
+    assert shirai.startswith("J2024-")  # jikenbo's own form, never the source's YYYY-NNN
 
 
-def test_a_stated_casebook_number_is_kept(tmp_path, db) -> None:
+def test_a_stated_casebook_number_is_the_sources_reference_and_finds_the_case(db) -> None:
     assert run_cli("ingest", "--sample", "--db", db).returncode == 0
     store = open_store(db)
     numbers = store.case_numbers()
-    stated = {r.id: r.record.case_id for r in store.releases() if r.record.case_id}
-    assert stated and all(numbers[rid] == case_id for rid, case_id in stated.items())
+    stated = {r.id: r.record.case_id for r in store.releases()
+              if r.record.case_id and r.id in numbers}
+    assert stated and not set(stated.values()) & set(numbers.values())
+    for rid, case_id in stated.items():
+        assert numbers[rid].startswith("J") and case_id in store.case_references(numbers[rid])
+    rid, case_id = next(iter(stated.items()))
+    shown = run_cli("case", "show", "--db", db, case_id)
+    assert shown.returncode == 0 and f"case {numbers[rid]}:" in shown.stdout.decode()
+    assert f"#{case_id}" in shown.stdout.decode()
 
 
 def test_a_release_that_joins_a_case_takes_its_number_and_others_keep_theirs(tmp_path, db) -> None:
@@ -156,18 +163,19 @@ def test_curator_split_merge_and_renumber_persist_across_runs(db) -> None:
     assert run_cli("case", "merge", "--db", db, case, split_off).returncode == 0
     assert open_store(db).case_numbers()[shirai] == case
     size = len(open_store(db).case_releases(case))  # the sample's casebook copies joined it
-    assert run_cli("case", "renumber", "--db", db, case, "2024-999").returncode == 0
+    assert run_cli("case", "renumber", "--db", db, case, "J2024-0999").returncode == 0
     assert run_cli("link", "--db", db).returncode == 0
-    assert open_store(db).case_numbers()[shirai] == "2024-999"
+    assert open_store(db).case_numbers()[shirai] == "J2024-0999"
     shown = run_cli("case", "show", "--db", db, case)  # the old number still finds it
-    assert shown.returncode == 0 and "case 2024-999" in shown.stdout.decode()
-    assert len(open_store(db).case_releases("2024-999")) == size
+    assert shown.returncode == 0 and "case J2024-0999" in shown.stdout.decode()
+    assert len(open_store(db).case_releases("J2024-0999")) == size
 
 
 def test_curator_mistakes_get_a_message_not_a_traceback(db) -> None:
     assert run_cli("ingest", "--db", db, str(UNNUMBERED)).returncode == 0
-    for args in (("case", "show", "1999-001"), ("case", "renumber", "2024-001", "24-1"),
-                 ("case", "split", "2024-001", "zzzz")):
+    for args in (("case", "show", "1999-001"), ("case", "renumber", "J2024-0001", "24-1"),
+                 ("case", "renumber", "J2024-0001", "2024-999"),
+                 ("case", "split", "J2024-0001", "zzzz"), ("case", "undo", "99")):
         result = run_cli(*args, "--db", db)
         assert result.returncode in (1, 2) and b"Traceback" not in result.stderr
         assert result.stderr.startswith(b"error: ")
@@ -180,7 +188,9 @@ def test_the_case_record_does_not_add_a_contractors_total_to_its_customers_share
                          vendors=(), affected_count=4_160_000, published="2024-07-24")
     case = summarize("2024-313", [("a", shirai), ("b", kumamoto), ("c", contractor)])
     assert case.breached == "東京ガスエンジニアリングソリューションズ株式会社"
-    assert case.affected_total == 4_160_000
+    # the contractor's own total counts the customers' people again: shown beside, not added
+    assert case.affected_total == shirai.affected_count + kumamoto.affected_count
+    assert case.contractor_total == 4_160_000
     assert case.organizations[:2] == ("熊本市", "白井市")
     assert [report.published for report in case.reports] == sorted(
         report.published for report in case.reports)

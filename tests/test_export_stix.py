@@ -10,6 +10,7 @@ from stix2validator import ValidationOptions, validate_instance
 from taxii2client.v21 import Server, as_pages
 
 from jikenbo.export.casebook import source_reference
+from jikenbo.store import open_store
 from jikenbo.web.taxii import COLLECTION
 from tests.conftest import SAMPLE, run_cli
 from tests.helpers import casebook_server
@@ -74,12 +75,17 @@ def test_one_incident_per_case_and_a_report_per_incident_release(bundle: dict,
     reports = _of(bundle, "report")
     assert len(reports) == sum(len(rows) for rows in cases.values())
     shirai = next(item for item in incidents
-                  if item["external_references"][0]["external_id"] == "2024-313")
+                  if item["external_references"][0]["external_id"] == _shirai(casebook))
     own = [r for r in reports if shirai["id"] in r["object_refs"]]
-    assert len(own) == len(cases["2024-313"]) == 16
+    assert len(own) == len(cases[_shirai(casebook)]) == 16
 
 
-def test_incidents_carry_the_incident_core_extension(bundle: dict) -> None:
+def _shirai(casebook: str) -> str:
+    """jikenbo's number of the case the source numbers 2024-313."""
+    return open_store(casebook).resolve_case("2024-313")
+
+
+def test_incidents_carry_the_incident_core_extension(bundle: dict, casebook: str) -> None:
     core_id = "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
     own_id = _of(bundle, "extension-definition")[0]["id"]
     for incident in _of(bundle, "incident"):
@@ -88,14 +94,14 @@ def test_incidents_carry_the_incident_core_extension(bundle: dict) -> None:
         assert core["investigation_status"] in ("open", "closed")
         assert incident["extensions"][own_id]["case_number"]
         assert incident["lang"] == "ja"
-    shirai = next(i for i in _of(bundle, "incident") if "2024-313" in i["description"])
+    shirai = next(i for i in _of(bundle, "incident") if _shirai(casebook) in i["description"])
     core = shirai["extensions"][core_id]
     assert "supply-chain-vendor" in core["incident_types"]
     assert core["impacted_entity_counts"]["individual"] > 0
     assert core["first_seen"].startswith("2024-")
 
 
-def test_producer_marking_and_relationships(bundle: dict) -> None:
+def test_producer_marking_and_relationships(bundle: dict, casebook: str) -> None:
     [producer] = [i for i in _of(bundle, "identity") if i["identity_class"] == "system"]
     [marking] = _of(bundle, "marking-definition")
     assert marking["name"] == "TLP:CLEAR"
@@ -104,7 +110,7 @@ def test_producer_marking_and_relationships(bundle: dict) -> None:
             assert item["created_by_ref"] == producer["id"], item["id"]
             assert item["object_marking_refs"] == [marking["id"]], item["id"]
     names = {i["id"]: i["name"] for i in _of(bundle, "identity")}
-    shirai = next(i for i in _of(bundle, "incident") if "2024-313" in i["description"])
+    shirai = next(i for i in _of(bundle, "incident") if _shirai(casebook) in i["description"])
     targeted = {names[r["target_ref"]] for r in _of(bundle, "relationship")
                 if r["source_ref"] == shirai["id"] and r["relationship_type"] == "targets"}
     assert {"白井市", "熊本市"} <= targeted

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from jikenbo.cases.affected import RankedCase, ranked_cases
 from jikenbo.store import Store
 
 
@@ -13,14 +14,13 @@ class Summary:
     categories: list[tuple[str, int]]
     months: list[tuple[str, int]]
     leak_status: list[tuple[str, int]]
-    largest: list[tuple[int, str]]
+    largest: list[tuple[int, str]]   # cases by their one figure (cases/affected.py)
 
 
 def summary(store: Store) -> Summary:
     categories: Counter[str] = Counter()
     months: Counter[str] = Counter()
     leaks: Counter[str] = Counter()
-    largest = []
     for release in store.releases():
         record = release.record
         if not record.is_incident:
@@ -29,10 +29,14 @@ def summary(store: Store) -> Summary:
         leaks[record.leak_status] += 1
         if record.published:
             months[record.published[:7]] += 1
-        if record.affected_count:
-            largest.append((record.affected_count, record.heading))
     return Summary(store.counts(), categories.most_common(), sorted(months.items()),
-                   leaks.most_common(), sorted(largest, reverse=True)[:10])
+                   leaks.most_common(), [(case.figure.total, _label(case))
+                                         for case in ranked_cases(store)[:10]])
+
+
+def _label(case: RankedCase) -> str:
+    year = f"{case.year}, undated: year added" if case.undated else case.year
+    return f"{case.number} ({year}) {case.organizations or case.heading}"
 
 
 def render(found: Summary) -> str:

@@ -1,9 +1,9 @@
 """The case record: what a curator writes at the top of a casebook entry.
 
 Following VERIS practice, a contractor breach is one case with the contractor as the breached
-party and each reporting organisation as an affected party. The total affected does not add a
-contractor's nationwide figure to its customers' shares of it: each party counts once (its
-latest report), and a contractor's own figure stands for the customers that named it.
+party and each reporting organisation as an affected party. The affected figure is defined once,
+in cases/affected.py: per organisation its largest figure, summed, with a contractor's own
+total beside the sum rather than added to it.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jikenbo import data
+from jikenbo.cases.affected import affected_figure
 from jikenbo.cases.link import party_key
 from jikenbo.normalize import nfkc
 from jikenbo.record import CATEGORIES, Record
@@ -44,8 +45,9 @@ class CaseSummary:
     categories: tuple[str, ...]
     data_types: tuple[str, ...]
     supply_chain: bool
-    affected_total: int | None
+    affected_total: int | None            # cases/affected.py: the one figure
     leak_status: str
+    contractor_total: int | None = None   # a contractor's own stated total, beside the figure
 
 
 def summarize(number: str, members: Sequence[tuple[str, Record]]) -> CaseSummary:
@@ -59,13 +61,15 @@ def summarize(number: str, members: Sequence[tuple[str, Record]]) -> CaseSummary
     supply_chain = any(r.supply_chain for r in records)
     breached = _breached(records, vendor_votes) if supply_chain else (organizations or (None,))[0]
     dates = sorted(d for r in records for d in (r.published, *r.earlier_releases) if d)
+    figure = affected_figure(((r.organization, r.affected_count) for r in records),
+                             breached if supply_chain else None)
     return CaseSummary(
         number=number, reports=reports, organizations=organizations, breached=breached,
         vendors=vendors, first=dates[0] if dates else None, latest=dates[-1] if dates else None,
         categories=tuple(c for c in CATEGORIES if any(c in r.categories for r in records)),
         data_types=tuple(dict.fromkeys(t for r in records for t in r.data_types)),
-        supply_chain=supply_chain, affected_total=_total(records, breached),
-        leak_status=_leak(records))
+        supply_chain=supply_chain, affected_total=figure.total,
+        leak_status=_leak(records), contractor_total=figure.contractor)
 
 
 def _report(release_id: str, record: Record, index: int,
@@ -103,21 +107,6 @@ def _breached(records: Sequence[Record], votes: Counter) -> str | None:
         if party_key(record.organization) == key:
             return record.organization
     return top
-
-
-def _total(records: Sequence[Record], breached: str | None) -> int | None:
-    """Each party's latest figure, once; the contractor's own total covers its customers."""
-    latest: dict[str, int] = {}
-    for record in records:  # in time order: a later report replaces an earlier figure
-        if record.affected_count is not None:
-            latest[party_key(record.organization) or record.heading] = record.affected_count
-    if not latest:
-        return None
-    contractor = party_key(breached)
-    if contractor and contractor in latest and len(latest) > 1:
-        shares = sum(count for key, count in latest.items() if key != contractor)
-        return max(latest[contractor], shares)
-    return sum(latest.values())
 
 
 def _leak(records: Sequence[Record]) -> str:

@@ -208,84 +208,6 @@ def link_command(db: str | None) -> None:
         click.echo(curate.relink(store).line())
 
 
-@main.command("cases")
-@click.option("--year", metavar="YYYY", help="Only the cases numbered in this year.")
-@_db_option
-def cases_command(year: str | None, db: str | None) -> None:
-    """List the cases: number, releases, first and latest date, organisations."""
-    with _user_errors():
-        store = open_store(database_location(db))
-        rows = store.case_list(year)
-        if not rows:
-            click.echo("no cases stored; ingest releases first ('jikenbo ingest PATH')", err=True)
-        for row in rows:
-            affected = f"{row['affected']:,}" if row["affected"] is not None else "-"
-            click.echo(f"{row['number']}  {row['releases']:3d} releases  "
-                       f"{row['first'] or '----------'} – {row['latest'] or '----------'}  "
-                       f"affected≤{affected:>9}  {_clip(row['organizations'] or '', 60)}")
-
-
-@main.group("case")
-def case_group() -> None:
-    """Show one case, or correct the linker: merge, split, renumber (kept across runs)."""
-
-
-@case_group.command("show")
-@click.argument("number")
-@click.option("--json", "as_json", is_flag=True, help="Print the case record as JSON.")
-@_db_option
-def case_show(number: str, as_json: bool, db: str | None) -> None:
-    """The case record: releases in time order, parties, vendors, dates, total affected."""
-    with _user_errors():
-        found = curate.summary(open_store(database_location(db)), number)
-    if as_json:
-        from dataclasses import asdict
-        click.echo(json.dumps(asdict(found), ensure_ascii=False, indent=2))
-        return
-    total = f"{found.affected_total:,}" if found.affected_total is not None else "unknown"
-    click.echo(f"case {found.number}: {len(found.reports)} releases, {found.first} – {found.latest}")
-    click.echo(f"  breached party : {found.breached or '-'}")
-    click.echo(f"  organisations  : {'、'.join(found.organizations) or '-'}")
-    click.echo(f"  vendors        : {'、'.join(found.vendors) or '-'}")
-    click.echo(f"  categories     : {', '.join(found.categories) or '-'}")
-    click.echo(f"  affected total : {total}   leak: {found.leak_status}")
-    for report in found.reports:
-        count = f"{report.affected_count:,}" if report.affected_count is not None else "-"
-        click.echo(f"  {report.published or '----------'}  {report.label:4}  "
-                   f"{report.release_id[:12]}  {report.organization or '-'}  "
-                   f"{_clip(report.title, 50)}  ({count})")
-
-
-@case_group.command("merge")
-@click.argument("target")
-@click.argument("others", nargs=-1, required=True)
-@_db_option
-def case_merge(target: str, others: tuple[str, ...], db: str | None) -> None:
-    """Merge the OTHERS cases into TARGET, which keeps its number."""
-    with _user_errors():
-        click.echo(curate.merge(open_store(database_location(db)), target, others).line())
-
-
-@case_group.command("split")
-@click.argument("number")
-@click.argument("release_ids", nargs=-1, required=True)
-@_db_option
-def case_split(number: str, release_ids: tuple[str, ...], db: str | None) -> None:
-    """Take RELEASE_IDS (ids or unique prefixes) out of case NUMBER into a new case."""
-    with _user_errors():
-        click.echo(curate.split(open_store(database_location(db)), number, release_ids).line())
-
-
-@case_group.command("renumber")
-@click.argument("number")
-@click.argument("new")
-@_db_option
-def case_renumber(number: str, new: str, db: str | None) -> None:
-    """Give case NUMBER the number NEW (YYYY-NNN); the old number still finds it."""
-    with _user_errors():
-        click.echo(curate.renumber(open_store(database_location(db)), number, new).line())
-
-
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
@@ -339,3 +261,4 @@ from jikenbo.cli import evaluation as _evaluation  # noqa: E402,F401  (jikenbo e
 from jikenbo.cli import export as _export  # noqa: E402,F401  (jikenbo export)
 from jikenbo.cli import watch as _watch  # noqa: E402,F401  (jikenbo watch …)
 from jikenbo.cli import publish as _publish  # noqa: E402,F401  (jikenbo publish)
+from jikenbo.cli import cases as _cases  # noqa: E402,F401  (jikenbo cases, case …)

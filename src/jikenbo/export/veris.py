@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from jikenbo import data
 from jikenbo.cases import party_key
+from jikenbo.cases.numbering import split_number
 from jikenbo.export.casebook import (NAMESPACE, Case, Options, added_range, describe, group_cases,
                                      source_reference)
 from jikenbo.store import StoredRelease
@@ -86,8 +87,8 @@ def _when(case: Case) -> dict[str, int]:
     if case.summary.first:
         year, month, day = (int(part) for part in case.summary.first.split("-"))
         return {"year": year, "month": month, "day": day}
-    if case.number:
-        return {"year": int(case.number[:4])}
+    if case.number and split_number(case.number):
+        return {"year": int(split_number(case.number)[0])}
     return {"year": added_range(case, {})[0].year}
 
 

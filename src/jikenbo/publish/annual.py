@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from jikenbo.assess.issuer import issuer_type
+from jikenbo.cases import summarize
+from jikenbo.cases.affected import case_figure
 from jikenbo.record import CATEGORIES
 from jikenbo.store import Store, StoredRelease
 
@@ -34,7 +36,7 @@ class AnnualReport:
     releases: int                                   # incident releases published in the year
     cases: int                                      # cases whose first release is in the year
     organizations: int
-    affected_total: int                             # sum over those cases (largest count each)
+    affected_total: int                             # sum over those cases (each case's figure)
     categories: tuple[tuple[str, int, int], ...]    # category, this year, previous year
     top: tuple[RankedCase, ...]                     # ten largest cases by affected count
     supply_chain: tuple[RankedCase, ...]            # through a contractor (affected 0: unknown)
@@ -81,15 +83,22 @@ def _members(releases: list[StoredRelease], numbers: dict[str, str]) -> dict[str
 
 
 def _cases_of_year(releases, numbers, year: str) -> dict[str, RankedCase]:
-    """Cases in the year of their first release with an affected count, largest count each."""
+    """Cases whose first release was published in the year and that have an affected figure
+    (cases/affected.py, as /stats ranks them)."""
     out = {}
     for number, group in _members(releases, numbers).items():
-        counted = [r for r in group if r.record.affected_count is not None and r.record.published]
-        if not counted or not min(r.record.published for r in counted).startswith(year):
+        dated = [r.record.published for r in group if r.record.published]
+        figure = _figure(number, group)
+        if figure is None or not dated or not min(dated).startswith(year):
             continue
-        out[number] = RankedCase(number, max(r.record.affected_count for r in counted),
-                                 _organizations(group), min(r.record.heading for r in counted))
+        out[number] = RankedCase(number, figure, _organizations(group),
+                                 min(r.record.heading for r in group))
     return out
+
+
+def _figure(number: str, group: list[StoredRelease]) -> int | None:
+    """The case's one affected figure (cases/affected.py), as every page shows it."""
+    return case_figure(summarize(number, [(r.id, r.record) for r in group])).total
 
 
 def _first_in_year(releases, numbers, year: str) -> list[str]:
@@ -104,8 +113,7 @@ def _supply_chain(releases, numbers, year: str) -> tuple[RankedCase, ...]:
     for number in _first_in_year(releases, numbers, year):
         group = members[number]
         if any(r.record.supply_chain for r in group):
-            counts = [r.record.affected_count for r in group if r.record.affected_count is not None]
-            found.append(RankedCase(number, max(counts, default=0), _organizations(group),
+            found.append(RankedCase(number, _figure(number, group) or 0, _organizations(group),
                                     min(r.record.heading for r in group)))
     return tuple(sorted(found, key=lambda case: (-len(case.organizations), case.number)))
 

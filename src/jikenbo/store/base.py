@@ -82,19 +82,24 @@ class Store(Protocol):
     def case_numbers(self) -> dict[str, str]:
         """Release id → case number, for every linked release."""
 
-    def replace_case_numbers(self, numbers: dict[str, str]) -> int:
-        """Store a linking run's numbers atomically; returns how many releases moved."""
+    def replace_case_numbers(self, numbers: dict[str, str],
+                             issued: Sequence[tuple[str, str]] = ()) -> int:
+        """Store a linking run's numbers and the (number, anchor) it issued atomically; returns
+        how many releases moved."""
 
-    def corrections(self) -> tuple:
-        """The curator's corrections: (cases.Constraints, release id → pinned number)."""
+    def registry(self) -> list:
+        """Every case number ever issued (cases.Issued), in issue order."""
 
-    def add_corrections(self, rows: Sequence[tuple[str, str, str]], note: str = "",
-                        drop: Sequence[tuple[str, str, str]] = (),
-                        aliases: Sequence[tuple[str, str]] = ()) -> None:
-        """Add (kind, a, b) corrections, drop those they overrule, record number aliases."""
+    def corrections(self) -> object:
+        """The curator's corrections in force (cases.Constraints)."""
+
+    def record_action(self, kind: str, summary: str, note: str, rows=(), drop=(),
+                      anchoring=()) -> int:
+        """Store a curator action (corrections added and dropped, registry rows set) and how
+        to revert it; returns its id (store/cases.py)."""
 
     def resolve_case(self, number: str) -> str:
-        """A case number as it is now, following renumbering and merges."""
+        """The number a case shows now, for any number it was given or a source's number."""
 
     def case_releases(self, number: str) -> list[StoredRelease]:
         """The releases of a case, oldest first."""

@@ -16,7 +16,7 @@ from jikenbo.store.fold import SIGNATURE, searchable
 from jikenbo.store.terms import FIELD_WORDS, MAX_TERMS, Clause, TermError, clauses  # noqa: F401
 
 MAX_QUERY = 200
-SORTS = ("date", "affected")
+SORTS = ("date", "affected", "added")  # added: when first stored, newest first
 FACETS = ("category", "data_type", "leak", "supply_chain", "year", "month")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -162,8 +162,8 @@ class FacetIndex:
 
     def __init__(self, db: sqlite3.Connection, version: int) -> None:
         self.version = version
-        rows = db.execute("SELECT rowid, id, published, leak_status, supply_chain, affected_count "
-                          "FROM releases WHERE is_incident = 1 "
+        rows = db.execute("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
+                          "ingested_at FROM releases WHERE is_incident = 1 "
                           "ORDER BY published IS NULL, published DESC, rowid DESC").fetchall()
         self.size = len(rows)
         self.ids = [row[1] for row in rows]
@@ -173,7 +173,7 @@ class FacetIndex:
         self.position[np.fromiter((row[0] for row in rows), np.int64, self.size)] = np.arange(
             self.size)
         values: dict[tuple[str, str], list[int]] = {}
-        for index, (_, _, published, leak, chain, _) in enumerate(rows):
+        for index, (_, _, published, leak, chain, _, _) in enumerate(rows):
             values.setdefault(("leak", leak), []).append(index)
             values.setdefault(("supply_chain", "true" if chain else "false"), []).append(index)
             if published:
@@ -194,6 +194,9 @@ class FacetIndex:
         affected = np.array([-1 if row[5] is None else row[5] for row in rows], dtype=np.int64)
         # most affected first, unknown counts last, newest first among equals (stable sort)
         self.by_affected = np.argsort(-affected, kind="stable")
+        # first stored, newest first (a release added today about last year comes first)
+        self.by_added = np.array(sorted(range(self.size), key=lambda i: (rows[i][6], rows[i][0]),
+                                        reverse=True), dtype=np.int64)
         self._terms: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -239,6 +242,8 @@ class FacetIndex:
         bits = np.unpackbits(packed, bitorder="little")[:self.size].astype(bool)
         if sort == "affected":
             order = self.by_affected[bits[self.by_affected]]
+        elif sort == "added":
+            order = self.by_added[bits[self.by_added]]
         else:
             order = np.flatnonzero(bits)
         return [self.ids[position] for position in order[skip:skip + take].tolist()]

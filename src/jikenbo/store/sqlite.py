@@ -11,12 +11,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jikenbo.cases import Constraints, LinkItem, link_item
+from jikenbo.cases import LinkItem, link_item
 from jikenbo.errors import JikenboError, StoreBusy
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
+from jikenbo.store.cases import CaseTables
 from jikenbo.store.watch import WatchTables
 
 _RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
@@ -28,7 +29,7 @@ BUSY_TIMEOUT_S = float(os.environ.get("JIKENBO_BUSY_TIMEOUT") or 30)
 _JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
 
 
-class SQLiteStore:
+class SQLiteStore(CaseTables):
     def __init__(self, path: str) -> None:
         self.path = path
         self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
@@ -170,6 +171,8 @@ class SQLiteStore:
     _SELECT = ("SELECT r.*, s.locator AS source_locator FROM releases r "
                "JOIN sources s ON s.id = r.source_id")
 
+    _stored = staticmethod(lambda row: _stored(row))
+
     def releases(self) -> Iterator[StoredRelease]:
         query = f"{self._SELECT} ORDER BY r.published IS NULL, r.published, r.rowid"
         for row in self.db.execute(query):
@@ -228,21 +231,6 @@ class SQLiteStore:
             items.append(item)
         return items
 
-    def case_numbers(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT release_id, number FROM case_members").fetchall())
-
-    def replace_case_numbers(self, numbers: dict[str, str]) -> int:
-        """Store a linking run's numbers in one transaction and mark the links current; returns
-        how many releases moved."""
-        with self.writing():
-            before = dict(self.db.execute("SELECT release_id, number FROM case_members").fetchall())
-            changed = [(rid, number) for rid, number in numbers.items() if before.get(rid) != number]
-            gone = [(rid,) for rid in before if rid not in numbers]
-            self.db.executemany("DELETE FROM case_members WHERE release_id = ?", gone)
-            self.db.executemany("INSERT OR REPLACE INTO case_members VALUES (?, ?)", changed)
-            self._set_state("links_stale", "0")
-        return len(changed) + len(gone)
-
     def links_stale(self) -> bool:
         """True when releases or corrections were stored after the last linking run."""
         row = self.db.execute("SELECT value FROM store_state WHERE name = 'links_stale'").fetchone()
@@ -250,67 +238,6 @@ class SQLiteStore:
 
     def _set_state(self, name: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO store_state VALUES (?, ?)", (name, value))
-
-    def corrections(self) -> tuple[Constraints, dict[str, str]]:
-        """The curator's corrections: pairs together and apart, and numbers given to cases."""
-        constraints, pinned = Constraints(), {}
-        for row in self.db.execute("SELECT kind, a, b FROM case_corrections ORDER BY id"):
-            if row["kind"] == "number":
-                pinned[row["a"]] = row["b"]
-            else:
-                getattr(constraints, row["kind"]).append((row["a"], row["b"]))
-        return constraints, pinned
-
-    def add_corrections(self, rows: Sequence[tuple[str, str, str]], note: str = "",
-                        drop: Sequence[tuple[str, str, str]] = (),
-                        aliases: Sequence[tuple[str, str]] = ()) -> None:
-        """Add (kind, a, b) corrections and drop earlier ones that they overrule, atomically."""
-        with self.writing():
-            for kind, a, b in drop:
-                self.db.execute("DELETE FROM case_corrections WHERE kind = ? AND "
-                                "((a = ? AND b = ?) OR (a = ? AND b = ?))", (kind, a, b, b, a))
-            self.db.executemany("INSERT INTO case_corrections (kind, a, b, note, created_at) "
-                                "VALUES (?, ?, ?, ?, ?)",
-                                [(kind, a, b, note, _now()) for kind, a, b in rows])
-            self.db.executemany("INSERT OR REPLACE INTO case_aliases VALUES (?, ?)", aliases)
-            self._set_state("links_stale", "1")
-
-    def resolve_case(self, number: str) -> str:
-        """A case number as it is now (following renumbering and merges)."""
-        seen = set()
-        while number not in seen:
-            seen.add(number)
-            row = self.db.execute("SELECT number FROM case_aliases WHERE old_number = ?",
-                                  (number,)).fetchone()
-            if row is None or self.db.execute("SELECT 1 FROM case_members WHERE number = ? "
-                                              "LIMIT 1", (number,)).fetchone():
-                return number
-            number = row[0]
-        return number
-
-    def case_releases(self, number: str) -> list[StoredRelease]:
-        query = (f"{self._SELECT} JOIN case_members m ON m.release_id = r.id WHERE m.number = ? "
-                 "ORDER BY r.published IS NULL, r.published, r.rowid")
-        return [_stored(row) for row in self.db.execute(query, (number,))]
-
-    def case_list(self, year: str | None = None, limit: int | None = None,
-                  offset: int = 0) -> list[sqlite3.Row]:
-        """number, releases, first and latest release date, organisations, affected (max);
-        in number order, `limit` cases from `offset` (all when no limit)."""
-        where = "WHERE number LIKE ?" if year else ""
-        return self.db.execute(
-            f"WITH shown AS (SELECT DISTINCT number FROM case_members {where} ORDER BY number "
-            "LIMIT ? OFFSET ?) "
-            "SELECT m.number, COUNT(*) AS releases, MIN(r.published) AS first, "
-            "MAX(r.published) AS latest, GROUP_CONCAT(DISTINCT r.organization) AS organizations, "
-            "MAX(r.affected_count) AS affected FROM shown JOIN case_members m USING (number) "
-            "JOIN releases r ON r.id = m.release_id GROUP BY m.number ORDER BY m.number",
-            (*((f"{year}-%",) if year else ()), -1 if limit is None else limit, offset)).fetchall()
-
-    def case_total(self, year: str | None = None) -> int:
-        where = "WHERE number LIKE ?" if year else ""
-        return self.db.execute(f"SELECT COUNT(DISTINCT number) FROM case_members {where}",
-                               (f"{year}-%",) if year else ()).fetchone()[0]
 
     def search(self, query: search_index.Query,
                facets=search_index.FACETS) -> search_index.Result:
@@ -336,12 +263,11 @@ class SQLiteStore:
         return dict(self.db.execute(f"SELECT id, text FROM releases WHERE id IN ({marks})",
                                     list(ids)).fetchall()) if ids else {}
 
-    def case_numbers_of(self, ids: Sequence[str]) -> dict[str, str]:
-        if not ids:
-            return {}
+    def added_times(self, ids: Sequence[str]) -> dict[str, str]:
+        """Release id → when it was first stored, for these releases."""
         marks = ", ".join("?" * len(ids))
-        return dict(self.db.execute(f"SELECT release_id, number FROM case_members "
-                                    f"WHERE release_id IN ({marks})", list(ids)).fetchall())
+        return dict(self.db.execute(f"SELECT id, ingested_at FROM releases WHERE id IN ({marks})",
+                                    list(ids)).fetchall()) if ids else {}
 
     def stored_times(self) -> dict[str, str]:
         """Release id → when it was stored (ISO time, UTC): exports date their objects by it."""

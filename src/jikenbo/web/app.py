@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers, MutableHeaders
@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jikenbo import __version__
 from jikenbo.cases import curate
+from jikenbo.cases.affected import case_figures, ranked_cases
 from jikenbo.errors import InputError, JikenboError, StoreBusy
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store import open_store
@@ -96,10 +97,13 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     def rows(ids: list[str], query: Query | None = None) -> list[dict]:
         found = store().releases_by_id(ids)
         numbers = store().case_numbers_of(ids)
+        added = store().added_times(ids)
         if query is None:
-            return [_row(release, numbers.get(release.id)) for release in found]
+            return [{**_row(release, numbers.get(release.id)), "added": added.get(release.id)}
+                    for release in found]
         terms, texts = query.terms(), store().release_texts(ids)  # a search: rows with snippets
-        return [{**_row(release, numbers.get(release.id)), "search": query.q or None,
+        return [{**_row(release, numbers.get(release.id)), "added": added.get(release.id),
+                 "search": query.q or None,
                  "snippet": snippets.snippet_of(texts.get(release.id, ""), terms)}
                 for release in found]
 
@@ -129,6 +133,8 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def latest(request: Request):
         query = query_of(request)
+        if "sort" not in request.query_params:  # 新着: what was added last, whatever its date
+            query = query.with_(sort="added")
         result = store().search(query, facets=())
         return page(request, "latest.html", result=result, releases=rows(result.ids),
                     counts=store().counts(), params=dict(request.query_params))
@@ -145,6 +151,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         release = _release(store(), release_id)
         number = store().case_numbers_of([release.id]).get(release.id)
         return page(request, "release.html", release=release, row=_row(release, number),
+                    added=store().added_times([release.id]).get(release.id),
                     text=snippets.highlight(release.text, release.start, release.record.evidence,
                                             snippets.terms_of(request.query_params.get("q"))),
                     evidence=release.record.evidence, source_url=views.safe_url(
@@ -157,14 +164,21 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
             raise HTTPException(400, "year must be four digits")
         number = query_of(request).page
         listed = Result(Query(page=number, per_page=CASES_PER_PAGE), store().case_total(year), [])
+        shown = store().case_list(year, CASES_PER_PAGE, (number - 1) * CASES_PER_PAGE)
+        figures = case_figures(store(), [row["number"] for row in shown])
         return page(request, "cases.html", year=year, result=listed, params={"year": year},
-                    cases=store().case_list(year, CASES_PER_PAGE, (number - 1) * CASES_PER_PAGE))
+                    cases=[{**dict(row), "affected": figures[row["number"]].total,
+                            "contractor": figures[row["number"]].contractor} for row in shown])
 
     @app.get("/cases/{number}", response_class=HTMLResponse, include_in_schema=False)
     def case_page(request: Request, number: str):
         case = _case(store(), number)
+        if case.number != number:  # an alias, an old number or a source's number: one address
+            return RedirectResponse(f"/cases/{case.number}", status_code=301)
         shown = case.reports[:MAX_TIMELINE]
         return page(request, "case.html", case=case, shown=shown,
+                    aliases=store().case_aliases(case.number),
+                    references=store().case_references(case.number),
                     releases={r["id"]: r for r in rows([r.release_id for r in shown])})
 
     @app.get("/categories/{name}", response_class=HTMLResponse, include_in_schema=False)
@@ -236,7 +250,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     # -- feeds --------------------------------------------------------------------------
     @app.get("/feeds/releases.atom", tags=["feeds"], summary="Atom feed of new releases")
     def feed_all(request: Request) -> Response:
-        result = store().search(Query(per_page=50), facets=())
+        result = store().search(Query(per_page=50, sort="added"), facets=())
         return Response(feeds.atom(str(request.base_url), "jikenbo 事件簿: 新着",
                                    "feeds/releases.atom", rows(result.ids)),
                         media_type="application/atom+xml; charset=utf-8")
@@ -245,7 +259,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     def feed_category(request: Request, name: str) -> Response:
         if name not in CATEGORIES:
             raise HTTPException(404, f"unknown category {name!r}")
-        result = store().search(Query(category=name, per_page=50), facets=())
+        result = store().search(Query(category=name, per_page=50, sort="added"), facets=())
         return Response(feeds.atom(str(request.base_url),
                                    f"jikenbo 事件簿: {views.label('category', name)}",
                                    f"feeds/categories/{name}.atom", rows(result.ids)),
@@ -330,7 +344,7 @@ def _params(query: Query) -> dict[str, Any]:
 def _row(release, number: str | None) -> dict:
     record = release.record
     return {"id": release.id, "case": number, **record.to_dict(),
-            "casebook_heading": views.casebook_heading(number or record.case_id,
+            "casebook_heading": views.casebook_heading(record.case_id or number,
                                                        record.organization, record.title,
                                                        record.published)}
 
@@ -362,14 +376,14 @@ def _statistics(store) -> dict:
             "WHERE r.is_incident AND r.published IS NOT NULL GROUP BY 1, 2"):
         by_month[category][month] = count
     ranking: dict[str, list[dict]] = defaultdict(list)
-    for row in store.execute(
-            "SELECT substr(MIN(r.published), 1, 4) AS year, m.number, MAX(r.affected_count) AS "
-            "affected, GROUP_CONCAT(DISTINCT r.organization) AS organizations, "
-            "MIN(r.heading) AS heading FROM case_members m JOIN releases r ON r.id = m.release_id "
-            "WHERE r.affected_count IS NOT NULL AND r.published IS NOT NULL "
-            "GROUP BY m.number ORDER BY year DESC, affected DESC"):
-        if len(ranking[row["year"]]) < 10:
-            ranking[row["year"]].append(dict(row))
+    for case in ranked_cases(store):
+        if len(ranking[case.year]) < 10:
+            ranking[case.year].append({"year": case.year, "number": case.number,
+                                       "affected": case.figure.total, "undated": case.undated,
+                                       "contractor": case.figure.contractor,
+                                       "organizations": case.organizations,
+                                       "heading": case.heading})
+    ranking = dict(sorted(ranking.items(), reverse=True))
     supply = [dict(row) for row in store.execute(
         "SELECT m.number, COUNT(*) AS releases, MIN(r.published) AS first, "
         "GROUP_CONCAT(DISTINCT r.organization) AS organizations FROM case_members m "

@@ -39,15 +39,17 @@ def atom(base_url: str, title: str, path: str, rows: Sequence[dict]) -> bytes:
     _sub(feed, "id", base + path)
     _sub(feed, "link", rel="self", href=base + path)
     _sub(feed, "link", rel="alternate", href=base)
-    updated = max((row["published"] for row in rows if row["published"]), default=None)
-    _sub(feed, "updated", _timestamp(updated))
+    # `updated` is when a release was first added: a release added today about last year is new
+    updated = max((row.get("added") or "" for row in rows), default="") or None
+    _sub(feed, "updated", _added(updated))
     _sub(feed, "generator", "jikenbo")
     for row in rows:
         entry = _sub(feed, "entry")
         _sub(entry, "id", f"urn:jikenbo:release:{row['id']}")
         _sub(entry, "title", row["casebook_heading"])
         _sub(entry, "link", rel="alternate", href=f"{base}releases/{row['id']}")
-        _sub(entry, "updated", _timestamp(row["published"]))
+        _sub(entry, "updated", _added(row.get("added")) if row.get("added")
+             else _timestamp(row["published"]))
         if row["published"]:
             _sub(entry, "published", _timestamp(row["published"]))
         author = _sub(entry, "author")
@@ -70,6 +72,13 @@ def atom(base_url: str, title: str, path: str, rows: Sequence[dict]) -> bytes:
                 _sub(fields, name.rstrip("s") if name != "data_types" else "data_type", value,
                      ns=NS)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _added(moment: str | None) -> str:
+    """A stored time (`2026-11-23T21:30:17.123+00:00`) as an Atom date, in whole seconds."""
+    if not moment:
+        return _timestamp(None)
+    return datetime.fromisoformat(moment).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _timestamp(day: str | None) -> str:

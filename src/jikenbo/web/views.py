@@ -25,8 +25,9 @@ def label(kind: str, value: object) -> str:
 
 def casebook_heading(number: str | None, organization: str | None, title: str,
                      published: str | None) -> str:
-    """`【事件簿#2024-313】白井市 市営水道の… 2024/7/23`."""
-    prefix = f"【事件簿#{number}】" if number else ""
+    """`【事件簿#2024-313】白井市 市営水道の… 2024/7/23` with the source's number; jikenbo's own
+    numbers are shown as what they are: `【J2024-0008】…`."""
+    prefix = (f"【{number}】" if number.startswith("J") else f"【事件簿#{number}】") if number else ""
     date = ""
     if published:
         year, month, day = published.split("-")
