@@ -15,6 +15,7 @@ import re
 from jikenbo import data
 from jikenbo.extract import scope
 from jikenbo.extract.context import Finding, PostText
+from jikenbo.extract.scan import Scanner
 from jikenbo.record import DATA_TYPES
 
 _TABLE = data.load("data_types")
@@ -26,8 +27,9 @@ def _word(word: str) -> str:
     return _CONTEXT_RULES.get(word, re.escape(word))
 
 
-_WORDS = {name: re.compile("|".join(map(_word, sorted(words, key=len, reverse=True))))
-          for name, words in _TABLE["types"].items()}
+_WORD_PATTERNS = {name: "|".join(map(_word, sorted(words, key=len, reverse=True)))
+                  for name, words in _TABLE["types"].items()}
+_WORDS = {name: Scanner(pattern) for name, pattern in _WORD_PATTERNS.items()}
 _JOINED = re.compile(_TABLE["joined"])
 _KATAKANA_BEFORE = re.compile(_TABLE["katakana_joined_before"])
 _FIELD_VALUE = re.compile(_TABLE["field_value"])
@@ -43,7 +45,7 @@ _ITEM_LEAD = re.compile(_TABLE["list_item_lead"])
 _ITEM_TAIL = re.compile(_TABLE["list_item_tail"])
 _OTHER_HEAD = re.compile(_TABLE["other_item_head"])
 _GROUP_ITEM = re.compile(_TABLE["group_item"])
-_ANY_WORD = re.compile("|".join(word.pattern for word in _WORDS.values()))
+_ANY_WORD = re.compile("|".join(_WORD_PATTERNS.values()))
 
 CLAUSE = 120  # how far a clause may run after a data word before its negation stops counting
 LINE = 80     # how much of the word's line is read for a profile label

@@ -20,11 +20,12 @@ from bisect import bisect_left, bisect_right
 from jikenbo import data
 from jikenbo.extract.context import Finding, PostText
 from jikenbo.extract.heading import Span
+from jikenbo.extract.scan import Scanner
 
 _TABLE = data.load("leak_status")
 # One pattern per entry, each searched over the whole text once: Python's re tries every branch
 # of a long alternation at every position (ten times slower than the entries one by one).
-_PATTERNS = {name: [re.compile(entry) for entry in _TABLE[name]]
+_PATTERNS = {name: [Scanner(entry) for entry in _TABLE[name]]
              for name in ("confirmed", "none", "suspected", "headline", "not_confirmed")}
 _HEDGE = re.compile("|".join(_TABLE["hedge_after"]))
 _SOFT_HEDGE = re.compile(_TABLE["soft_hedge"])
