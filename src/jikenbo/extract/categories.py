@@ -60,7 +60,7 @@ def first_cue(pattern: Scanner | None, negative: Scanner | None, text: str,
 
 def categories(view: PostText) -> Finding[tuple[str, ...]]:
     text = view.text
-    asides = scope.Asides(text, view.headline_end)
+    asides = view.asides
     found: dict[str, tuple[int, int]] = {}
     for name, rules in RULES.items():
         span = first_cue(rules.cues, rules.negative, text, asides)

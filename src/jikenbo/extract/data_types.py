@@ -55,7 +55,7 @@ GAP = 4       # at most this many separator characters between two items of one 
 
 def data_types(view: PostText) -> Finding[tuple[str, ...]]:
     text = view.body
-    asides = scope.Asides(text, view.headline_end)
+    asides = view.asides
     found: dict[str, tuple[int, int]] = {}
     for name in DATA_TYPES:
         for match in _WORDS[name].finditer(text):
@@ -147,6 +147,8 @@ def _item(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _unnamed_in(text: str, run: list[tuple[int, int, bool]]) -> tuple[int, int] | None:
     """The first unnamed personal item of a list, if at least two of its items count."""
+    if sum(named for _, _, named in run) < 2:  # most runs: nothing to read further
+        return None
     unnamed = next(((start, end) for start, end, named in run
                     if not named and _OTHER_HEAD.search(text, start, end)
                     and not _GROUP_ITEM.fullmatch(text, start, end)), None)
