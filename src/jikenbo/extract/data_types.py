@@ -15,7 +15,7 @@ import re
 from jikenbo import data
 from jikenbo.extract import scope
 from jikenbo.extract.context import Finding, PostText
-from jikenbo.extract.scan import Scanner
+from jikenbo.extract.scan import Scanner, alphabet
 from jikenbo.record import DATA_TYPES
 
 _TABLE = data.load("data_types")
@@ -43,6 +43,10 @@ _SEGMENT = re.compile(r"[^、,/・\n。()「」『』]{1,40}")
 _LIST_ITEM = re.compile(_TABLE["list_item"])
 _ITEM_LEAD = re.compile(_TABLE["list_item_lead"])
 _ITEM_TAIL = re.compile(_TABLE["list_item_tail"])
+# A list item is its lead, its words and its tail, so a segment with any other character (a
+# particle of a sentence: は, を, に) is no item; one search tells, where reading it takes three.
+_ITEM_ALPHABET = alphabet(_TABLE["list_item_lead"], _TABLE["list_item"], _TABLE["list_item_tail"])
+_NOT_ITEM = re.compile(f"[^{_ITEM_ALPHABET}]") if _ITEM_ALPHABET else None
 _OTHER_HEAD = re.compile(_TABLE["other_item_head"])
 _GROUP_ITEM = re.compile(_TABLE["group_item"])
 _ANY_WORD = re.compile("|".join(_WORD_PATTERNS.values()))
@@ -137,6 +141,8 @@ def _unnamed_item(text: str, asides: scope.Asides) -> tuple[int, int] | None:
 
 def _item(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The span of a list item inside a segment, without bullets, numbering, 等 and counts."""
+    if _NOT_ITEM and _NOT_ITEM.search(text, start, end):
+        return None
     segment = text[start:end]
     head = _ITEM_LEAD.match(segment)
     lead = head.end() if head else 0

@@ -80,6 +80,41 @@ def first_characters(pattern: re.Pattern[str]) -> str | None:
     return "[" + "".join(dict.fromkeys(chars)) + "]"
 
 
+def alphabet(*patterns: str) -> str | None:
+    """The inside of a character class holding every character a match of any of `patterns`
+    can consume, or None when one of them can consume (nearly) any character.
+
+    >>> alphabet(r"^[A-Z][0-9]{1,3}$", "(等|など)?$")
+    'A-Z0-9等など'
+    """
+    chars: list[str] = []
+    try:
+        for pattern in patterns:
+            chars += _consumed(_parser.parse(pattern).data)
+    except _Unbounded:
+        return None
+    return "".join(dict.fromkeys(chars))
+
+
+def _consumed(items: list) -> list[str]:
+    chars: list[str] = []
+    for op, value in items:
+        if op is sre.LITERAL:
+            chars.append(re.escape(chr(value)))
+        elif op is sre.IN:
+            chars += _class_items(value)
+        elif op is sre.SUBPATTERN:
+            chars += _consumed(value[3].data)
+        elif op is sre.BRANCH:
+            for branch in value[1]:
+                chars += _consumed(branch.data)
+        elif op in _REPEATS:
+            chars += _consumed(value[2].data)
+        elif op not in _ZERO_WIDTH:  # ., a negated literal, a back reference
+            raise _Unbounded
+    return chars
+
+
 def _skips_ahead(pattern: re.Pattern[str]) -> bool:
     """Whether `re` finds the starts itself: the pattern opens with a literal or a class, or
     with an alternation every branch of which opens with a literal."""
