@@ -87,6 +87,7 @@ class _Pattern:
     # A Scanner: most of these open with a lookbehind, which keeps `re` from skipping ahead.
     scanner: Scanner
     parse: Callable[[re.Match[str], date | None], date | None]
+    needs_reference: bool = False  # its dates are found only with a reference date
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -99,7 +100,7 @@ PATTERNS = (
     _Pattern("fiscal_year", Scanner(_FISCAL), _fiscal),
     _Pattern("ymd_slash", Scanner(_YMD_SLASH), _gregorian),
     _Pattern("era_dotted", Scanner(_ERA_DOTTED), _era),
-    _Pattern("yearless", Scanner(_YEARLESS), _yearless),
+    _Pattern("yearless", Scanner(_YEARLESS), _yearless, needs_reference=True),
 )
 
 
@@ -110,6 +111,8 @@ def find_dates(text: str, reference: date | None = None) -> Iterator[DateMatch]:
     hundred thousand dates costs a few passes, not a comparison of every pair."""
     kept: list[DateMatch] = []
     for pattern in PATTERNS:
+        if pattern.needs_reference and reference is None:
+            continue  # every match would be dropped
         fresh = []
         position = 0  # kept[position] is the first kept date that may overlap the next match
         for match in pattern.scanner.finditer(text):
