@@ -3,9 +3,9 @@
 Python's `re` jumps straight to the places a match can begin only when a pattern opens with one
 literal or one character class. A cue table joined into one alternation (`不正アクセス|…|(サーバ|
 ネットワーク)[^。]{0,10}侵入`) opens with neither, so `finditer` tries every branch at every
-character: a dozen such tables cost more than all the rest of extraction. A `Scanner` reads the
-pattern once to learn which characters a match can begin with, finds those characters with one
-class search (which `re` runs at full speed) and tries the whole pattern only there.
+character: such scans took about half of extraction's time. A `Scanner` reads the pattern once
+to learn which characters a match can begin with, finds those characters with one class search
+(which `re` runs at full speed) and tries the whole pattern only there.
 
 That is exact, not a heuristic: a match can only start on one of those characters, and
 `pattern.match` at a position gives the very match `finditer` finds there (lookbehinds still see
@@ -30,7 +30,8 @@ class _Unbounded(Exception):
 
 
 class Scanner:
-    """`finditer` and `search` of one compiled pattern, trying it only where a match can start.
+    """`finditer` of one compiled pattern (same `pos` and `endpos`), trying the pattern only
+    where a match can start; a pattern `re` already skips ahead in is left to `re`.
 
     >>> [m.group() for m in Scanner(re.compile("(サーバ|システム)[^。]{0,10}侵入|ハッキング"))
     ...  .finditer("サーバへのハッキング。システムに侵入された")]
@@ -58,13 +59,10 @@ class Scanner:
                 yield found
                 pos = found.end()
 
-    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-        return next(self.finditer(text, pos, endpos), None)
-
 
 def first_characters(pattern: re.Pattern[str]) -> str | None:
     """A character class holding every character a match of `pattern` can begin with, or None
-    when there is no such short list (or the pattern can match nothing at all, the empty string).
+    when there is no such short list or the pattern can match the empty string.
 
     >>> first_characters(re.compile(r"(?<!\\d)(令和|平成)\\d+年|[RH]\\d"))
     '[令平RH]'
