@@ -15,8 +15,11 @@ from dataclasses import dataclass
 # normalised together with it or the composition is lost.
 _COMBINING_MARKS = {"\uff9e", "\uff9f", "\u3099", "\u309a", "\u309b", "\u309c"}
 
-# OCR confuses digits with these letters inside a year: 2o24, 2O24, zo24, 2O2З.
-_OCR_YEAR = re.compile(r"(?<![0-9A-Za-z])([2zZ])([0oO])([12lI])([0-9oOlIzZ])(?=\s*[年/.\-])")
+# OCR confuses digits with these letters inside a year: 2o24, 2O24, zo24, 2O2З. The pattern
+# opens with its class, so `re` skips straight to the 2s and zs; that no letter or digit stands
+# before the year is checked in `_repair_ocr_years` (a year cannot start inside these four).
+_OCR_YEAR = re.compile(r"([2zZ])([0oO])([12lI])([0-9oOlIzZ])(?=\s*[年/.\-])")
+_ALPHANUMERIC = re.compile(r"[0-9A-Za-z]")
 _OCR_DIGIT = {"o": "0", "O": "0", "l": "1", "I": "1", "z": "2", "Z": "2"}
 
 # NFKC leaves these look-alikes of the long-vowel mark and hyphen apart.
@@ -139,6 +142,9 @@ def _repair_ocr_years(text: str) -> str:
     Repairs `2o24年` and `zo24/7/1`; keeps `zoo` and `2024年` as they are.
     """
     def repair(match: re.Match[str]) -> str:
+        start = match.start()
+        if start and _ALPHANUMERIC.match(text, start - 1):  # part of a longer word: x2o24
+            return match.group(0)
         return "".join(_OCR_DIGIT.get(char, char) for char in match.group(0))
 
     return _OCR_YEAR.sub(repair, text)

@@ -124,6 +124,9 @@ def _candidates(view: PostText) -> list[_Candidate]:
     offset = 0
     for number, line in enumerate(lines):
         matches = _counts(line)
+        if not matches:  # most lines hold no count; their context is never read
+            offset += len(line) + 1
+            continue
         people_here = [match for match, _ in matches
                        if match["unit"] in _PEOPLE_UNITS and not _RELATED_GROUP_AFTER.match(
                            line, match.end())]

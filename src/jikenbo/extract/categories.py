@@ -8,25 +8,26 @@ patterns (`ウイルス対策ソフト` is no malware). Weak cues (`閲覧可能
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from jikenbo import data
 from jikenbo.extract import scope
 from jikenbo.extract.context import Finding, PostText
+from jikenbo.extract.scan import Scanner
 from jikenbo.record import CATEGORIES
 
 
 @dataclass(frozen=True)
 class _Rules:
-    cues: re.Pattern[str]
-    weak: re.Pattern[str] | None
+    cues: Scanner
+    weak: Scanner | None
     unless: frozenset[str]
-    negative: re.Pattern[str] | None
+    negative: Scanner | None
 
 
-def _compile(patterns: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{item})" for item in patterns)) if patterns else None
+def _compile(patterns: list[str]) -> Scanner | None:
+    # A Scanner: a category's cues are an alternation `re` would try at every character.
+    return Scanner("|".join(f"(?:{item})" for item in patterns)) if patterns else None
 
 
 _TABLE = data.load("categories")
@@ -35,7 +36,7 @@ RULES = {name: _Rules(_compile(_TABLE[name]["cues"]), _compile(_TABLE[name].get(
          for name in CATEGORIES}
 
 
-def first_cue(pattern: re.Pattern[str] | None, negative: re.Pattern[str] | None, text: str,
+def first_cue(pattern: Scanner | None, negative: Scanner | None, text: str,
               asides: scope.Asides | None = None) -> tuple[int, int] | None:
     """The span of the first match of `pattern` that reports an event: no `negative` match
     overlaps it, it lies outside `asides`, and its sentence neither denies it nor makes it a
@@ -59,7 +60,7 @@ def first_cue(pattern: re.Pattern[str] | None, negative: re.Pattern[str] | None,
 
 def categories(view: PostText) -> Finding[tuple[str, ...]]:
     text = view.text
-    asides = scope.Asides(text, view.headline_end)
+    asides = view.asides
     found: dict[str, tuple[int, int]] = {}
     for name, rules in RULES.items():
         span = first_cue(rules.cues, rules.negative, text, asides)

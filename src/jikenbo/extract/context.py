@@ -6,6 +6,7 @@ from functools import cached_property
 from datetime import date
 from typing import Generic, TypeVar
 
+from jikenbo.extract import scope
 from jikenbo.extract.heading import (HeadingParts, entity_name, headline_line, parse_heading,
                                      shifted)
 from jikenbo.normalize import Normalized, nfkc, normalize
@@ -64,6 +65,12 @@ class PostText:
             return " " * self.headline_end + text[self.headline_end:]
         return (text[:self.headline_start] + " " * (self.headline_end - self.headline_start)
                 + text[self.headline_end:])
+
+    @cached_property
+    def asides(self) -> scope.Asides:
+        """The countermeasure and request sections (extract/scope.py), read once for every
+        field; the headline line is never a section's heading, so `body` has the same ones."""
+        return scope.Asides(self.norm.text, self.headline_end)
 
     @property
     def headline(self) -> str:

@@ -15,6 +15,7 @@ import re
 from jikenbo import data
 from jikenbo.extract import scope
 from jikenbo.extract.context import Finding, PostText
+from jikenbo.extract.scan import Scanner, alphabet
 from jikenbo.record import DATA_TYPES
 
 _TABLE = data.load("data_types")
@@ -26,8 +27,9 @@ def _word(word: str) -> str:
     return _CONTEXT_RULES.get(word, re.escape(word))
 
 
-_WORDS = {name: re.compile("|".join(map(_word, sorted(words, key=len, reverse=True))))
-          for name, words in _TABLE["types"].items()}
+_WORD_PATTERNS = {name: "|".join(map(_word, sorted(words, key=len, reverse=True)))
+                  for name, words in _TABLE["types"].items()}
+_WORDS = {name: Scanner(pattern) for name, pattern in _WORD_PATTERNS.items()}
 _JOINED = re.compile(_TABLE["joined"])
 _KATAKANA_BEFORE = re.compile(_TABLE["katakana_joined_before"])
 _FIELD_VALUE = re.compile(_TABLE["field_value"])
@@ -41,9 +43,13 @@ _SEGMENT = re.compile(r"[^、,/・\n。()「」『』]{1,40}")
 _LIST_ITEM = re.compile(_TABLE["list_item"])
 _ITEM_LEAD = re.compile(_TABLE["list_item_lead"])
 _ITEM_TAIL = re.compile(_TABLE["list_item_tail"])
+# A list item is its lead, its words and its tail, so a segment with any other character (a
+# particle of a sentence: は, を, に) is no item; one search tells, where reading it takes three.
+_ITEM_ALPHABET = alphabet(_TABLE["list_item_lead"], _TABLE["list_item"], _TABLE["list_item_tail"])
+_NOT_ITEM = re.compile(f"[^{_ITEM_ALPHABET}]") if _ITEM_ALPHABET else None
 _OTHER_HEAD = re.compile(_TABLE["other_item_head"])
 _GROUP_ITEM = re.compile(_TABLE["group_item"])
-_ANY_WORD = re.compile("|".join(word.pattern for word in _WORDS.values()))
+_ANY_WORD = re.compile("|".join(_WORD_PATTERNS.values()))
 
 CLAUSE = 120  # how far a clause may run after a data word before its negation stops counting
 LINE = 80     # how much of the word's line is read for a profile label
@@ -53,7 +59,7 @@ GAP = 4       # at most this many separator characters between two items of one 
 
 def data_types(view: PostText) -> Finding[tuple[str, ...]]:
     text = view.body
-    asides = scope.Asides(text, view.headline_end)
+    asides = view.asides
     found: dict[str, tuple[int, int]] = {}
     for name in DATA_TYPES:
         for match in _WORDS[name].finditer(text):
@@ -135,6 +141,8 @@ def _unnamed_item(text: str, asides: scope.Asides) -> tuple[int, int] | None:
 
 def _item(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The span of a list item inside a segment, without bullets, numbering, 等 and counts."""
+    if _NOT_ITEM and _NOT_ITEM.search(text, start, end):
+        return None
     segment = text[start:end]
     head = _ITEM_LEAD.match(segment)
     lead = head.end() if head else 0
@@ -145,6 +153,8 @@ def _item(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _unnamed_in(text: str, run: list[tuple[int, int, bool]]) -> tuple[int, int] | None:
     """The first unnamed personal item of a list, if at least two of its items count."""
+    if sum(named for _, _, named in run) < 2:  # most runs: nothing to read further
+        return None
     unnamed = next(((start, end) for start, end, named in run
                     if not named and _OTHER_HEAD.search(text, start, end)
                     and not _GROUP_ITEM.fullmatch(text, start, end)), None)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from jikenbo import data
+from jikenbo.extract.scan import Scanner
 
 _ERAS: dict[str, int] = data.load("eras")["eras"]
 _ERA = "|".join(sorted(map(re.escape, _ERAS), key=len, reverse=True))
@@ -83,17 +84,23 @@ def _yearless(match: re.Match[str], reference: date | None) -> date | None:
 @dataclass(frozen=True)
 class _Pattern:
     name: str
-    regex: re.Pattern[str]
+    # A Scanner: most of these open with a lookbehind, which keeps `re` from skipping ahead.
+    scanner: Scanner
     parse: Callable[[re.Match[str], date | None], date | None]
+    needs_reference: bool = False  # its dates are found only with a reference date
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return self.scanner.pattern
 
 
 PATTERNS = (
-    _Pattern("ymd_kanji", re.compile(_YMD_KANJI), _gregorian),
-    _Pattern("era_kanji", re.compile(_ERA_KANJI), _era),
-    _Pattern("fiscal_year", re.compile(_FISCAL), _fiscal),
-    _Pattern("ymd_slash", re.compile(_YMD_SLASH), _gregorian),
-    _Pattern("era_dotted", re.compile(_ERA_DOTTED), _era),
-    _Pattern("yearless", re.compile(_YEARLESS), _yearless),
+    _Pattern("ymd_kanji", Scanner(_YMD_KANJI), _gregorian),
+    _Pattern("era_kanji", Scanner(_ERA_KANJI), _era),
+    _Pattern("fiscal_year", Scanner(_FISCAL), _fiscal),
+    _Pattern("ymd_slash", Scanner(_YMD_SLASH), _gregorian),
+    _Pattern("era_dotted", Scanner(_ERA_DOTTED), _era),
+    _Pattern("yearless", Scanner(_YEARLESS), _yearless, needs_reference=True),
 )
 
 
@@ -104,9 +111,11 @@ def find_dates(text: str, reference: date | None = None) -> Iterator[DateMatch]:
     hundred thousand dates costs a few passes, not a comparison of every pair."""
     kept: list[DateMatch] = []
     for pattern in PATTERNS:
+        if pattern.needs_reference and reference is None:
+            continue  # every match would be dropped
         fresh = []
         position = 0  # kept[position] is the first kept date that may overlap the next match
-        for match in pattern.regex.finditer(text):
+        for match in pattern.scanner.finditer(text):
             while position < len(kept) and kept[position].end <= match.start():
                 position += 1
             if position < len(kept) and kept[position].start < match.end():

@@ -23,11 +23,12 @@ from datetime import date, timedelta
 from jikenbo import data
 from jikenbo.extract.context import Finding, PostText
 from jikenbo.extract.dates import PATTERNS, find_dates
+from jikenbo.extract.scan import Scanner
 
 _TABLE = data.load("discovered")
 _ERAS: dict[str, int] = data.load("eras")["eras"]
-_CUE = re.compile("|".join(f"(?P<{group}>{'|'.join(_TABLE[group])})"
-                           for group in ("label", "told", "found", "checked", "symptom")))
+_CUE = Scanner("|".join(f"(?P<{group}>{'|'.join(_TABLE[group])})"
+                        for group in ("label", "told", "found", "checked", "symptom")))
 _NOT_AFTER = re.compile("|".join(_TABLE["not_awareness_after"]))
 _NOT_BETWEEN = re.compile("|".join(_TABLE["not_awareness_between"]))
 _SYMPTOM_OBJECT = re.compile(_TABLE["symptom_object_after"])  # `暗号化されていることを…確認`
@@ -39,12 +40,12 @@ _NEWLINE = re.compile("\n")
 _BREAK = re.compile(r"。(?![)」』])|\n")
 _LINE_END = re.compile(r"[:：)」>】]\s*$")
 _LINE_START = re.compile(r"[\s\d・•●○◆■□※<【(①-⑳-]")
-_YEARLESS = next(pattern.regex for pattern in PATTERNS if pattern.name == "yearless")
-_MONTH_SLASH = re.compile(r"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/"
-                          r"(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])")
+_YEARLESS = Scanner(next(pattern.regex for pattern in PATTERNS if pattern.name == "yearless"))
+_MONTH_SLASH = Scanner(r"(?<![\d/.\-])(?P<m>1[0-2]|0?[1-9])/"
+                       r"(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])")
 _ERA_NAMES = "|".join(name for name in _ERAS if len(name) > 1)
-_YEAR = re.compile(rf"(?P<y>(?:19|20)\d\d)\s?年(?!度)|(?P<era>{_ERA_NAMES})"
-                   r"\s?(?P<ey>元|\d{1,2})\s?年(?!度)|(?<!\d)(?P<sy>(?:19|20)\d\d)/\d{1,2}/\d{1,2}")
+_YEAR = Scanner(rf"(?P<y>(?:19|20)\d\d)\s?年(?!度)|(?P<era>{_ERA_NAMES})"
+                r"\s?(?P<ey>元|\d{1,2})\s?年(?!度)|(?<!\d)(?P<sy>(?:19|20)\d\d)/\d{1,2}/\d{1,2}")
 _HEADED = ("told", "found")  # cues that take a timeline row's date; a check noted under a
 # date (`※後日点検し…を確認`) need not have happened that day
 _WINDOW = 220  # characters a date may stand before its cue

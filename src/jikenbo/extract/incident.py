@@ -11,13 +11,14 @@ import re
 
 from jikenbo import data
 from jikenbo.extract.context import Finding, PostText
+from jikenbo.extract.scan import Scanner
 
 _CUES = data.load("incident_cues")
 _WORDS = sorted({word for words in _CUES["incident"].values() for word in words},
                 key=len, reverse=True)
-_INCIDENT = re.compile("|".join(map(re.escape, _WORDS))
-                       + "|" + "|".join(f"(?P<{name}>{pattern})"
-                                        for name, pattern in _CUES["incident_patterns"].items()))
+_INCIDENT = Scanner("|".join(map(re.escape, _WORDS))
+                    + "|" + "|".join(f"(?P<{name}>{pattern})"
+                                     for name, pattern in _CUES["incident_patterns"].items()))
 _EXPLAINER = re.compile(_CUES["explainer_heading"])
 _WEAK = frozenset(_CUES["weak_in_heading"])  # `個人情報の取扱いについて` is no notice by itself
 

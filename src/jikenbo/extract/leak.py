@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import cached_property
+from heapq import merge
 
 from jikenbo import data
 from jikenbo.extract.context import Finding, PostText
 from jikenbo.extract.heading import Span
+from jikenbo.extract.scan import Scanner
 
 _TABLE = data.load("leak_status")
 # One pattern per entry, each searched over the whole text once: Python's re tries every branch
 # of a long alternation at every position (ten times slower than the entries one by one).
-_PATTERNS = {name: [re.compile(entry) for entry in _TABLE[name]]
+_PATTERNS = {name: [Scanner(entry) for entry in _TABLE[name]]
              for name in ("confirmed", "none", "suspected", "headline", "not_confirmed")}
 _HEDGE = re.compile("|".join(_TABLE["hedge_after"]))
 _SOFT_HEDGE = re.compile(_TABLE["soft_hedge"])
@@ -46,54 +49,63 @@ _HEDGE_AFTER = 20   # … and after it (可能性があるサーバーには個�
 
 def leak_status(view: PostText, categories: tuple[str, ...] = (),
                 data_at_risk: bool = False) -> Finding[str]:
-    found = _first_phrases(view)
+    phrases = _Phrases(view)  # each kind is looked for only when no earlier kind decided
     for name, value, rule in (("confirmed", "confirmed", "confirming_phrase"),
                               ("none", "none", "no_leak_conclusion"),
                               ("suspected", "suspected", "hedged_phrase")):
-        if name in found:
-            return Finding(value, rule, (found[name],))
-    if "not_confirmed" in found:
-        start = found["not_confirmed"][0]
+        found = phrases.first(name)
+        if found:
+            return Finding(value, rule, (found,))
+    found = phrases.first("not_confirmed")
+    if found:
         if ("loss_theft" in categories or _INVESTIGATING.search(view.text)
-                or _PROVISIONAL.search(_sentence_at(view.text, start))):
-            return Finding("suspected", "not_found_yet", (found["not_confirmed"],))
-        return Finding("none", "no_leak_found", (found["not_confirmed"],))
-    if "headline" in found:
-        return Finding("confirmed", "leak_in_headline", (found["headline"],))
+                or _PROVISIONAL.search(_sentence_at(view.text, found[0]))):
+            return Finding("suspected", "not_found_yet", (found,))
+        return Finding("none", "no_leak_found", (found,))
+    found = phrases.first("headline")
+    if found:
+        return Finding("confirmed", "leak_in_headline", (found,))
     if data_at_risk and _LEAVES_CONTROL.intersection(categories):
         return Finding("suspected", "data_at_risk_listed")
     return Finding("unknown", "not_stated")
 
 
-def _first_phrases(view: PostText) -> dict[str, tuple[int, int]]:
-    """The first phrase of each kind that stands as written, in text order."""
-    text = view.text
-    sentences = [(match.start(), match.end()) for match in _SENTENCE.finditer(text)]
-    starts = [start for start, _ in sentences]
-    headline = _headline_sentence(starts, view.heading.title)
-    negated = _negated_lines(text)
-    conditional: dict[int, bool] = {}
-    found: dict[str, tuple[int, int]] = {}
-    for name, patterns in _PATTERNS.items():
-        for match in sorted((match for pattern in patterns for match in pattern.finditer(text)),
-                            key=lambda match: match.start()):
-            number = bisect_right(starts, match.start()) - 1
+class _Phrases:
+    """The phrases of one text that stand as written, read kind by kind on demand."""
+
+    def __init__(self, view: PostText) -> None:
+        self.text = view.text
+        self.sentences = [(match.start(), match.end()) for match in _SENTENCE.finditer(self.text)]
+        self.starts = [start for start, _ in self.sentences]
+        self.headline = _headline_sentence(self.starts, view.heading.title)
+        self.conditional: dict[int, bool] = {}
+
+    @cached_property
+    def negated(self) -> set[int]:
+        return _negated_lines(self.text)
+
+    def first(self, name: str) -> tuple[int, int] | None:
+        """The first phrase of kind `name`, in text order (the entries' matches merged by start,
+        an earlier entry first on a tie), that stands as written."""
+        text, sentences = self.text, self.sentences
+        for match in merge(*(pattern.finditer(text) for pattern in _PATTERNS[name]),
+                           key=lambda match: match.start()):
+            number = bisect_right(self.starts, match.start()) - 1
             if number < 0 or match.end() > sentences[number][1]:
                 continue
             start, end = sentences[number]
-            if not _reads(name, number == headline) or (
-                    name in ("confirmed", "suspected") and start in negated):
+            if not _reads(name, number == self.headline) or (
+                    name in ("confirmed", "suspected") and start in self.negated):
                 continue
             if name in ("confirmed", "headline"):
-                if number not in conditional:
-                    conditional[number] = bool(_CONDITIONAL.search(text, start, end))
-                if conditional[number] or _hedged(text, match, end):
+                if number not in self.conditional:
+                    self.conditional[number] = bool(_CONDITIONAL.search(text, start, end))
+                if self.conditional[number] or _hedged(text, match, end):
                     continue
             if name == "suspected" and not _is_hedge_about_data(text, match, start, end):
                 continue
-            found[name] = (match.start(), match.end())
-            break
-    return found
+            return match.start(), match.end()
+        return None
 
 
 def _headline_sentence(starts: list[int], title: Span) -> int:

@@ -1,0 +1,175 @@
+"""Scanning text for a long alternation in a fraction of the time `re` takes, with the same matches.
+
+Python's `re` jumps straight to the places a match can begin only when a pattern opens with one
+literal or one character class. A cue table joined into one alternation (`不正アクセス|…|(サーバ|
+ネットワーク)[^。]{0,10}侵入`) opens with neither, so `finditer` tries every branch at every
+character: such scans took about half of extraction's time. A `Scanner` reads the pattern once
+to learn which characters a match can begin with, finds those characters with one class search
+(which `re` runs at full speed) and tries the whole pattern only there.
+
+That is exact, not a heuristic: a match can only start on one of those characters, and
+`pattern.match` at a position gives the very match `finditer` finds there (lookbehinds still see
+the text before it). So `Scanner(p).finditer(text)` yields what `p.finditer(text)` yields, in the
+same order, and a pattern the reading does not cover (one that can match the empty string, or
+opens with `.` or a negated class, where nearly every character is a start) is scanned as before.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from re import _constants as sre  # the parse tree of the standard library's own parser
+from re import _parser
+
+_ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)  # consume nothing: the next item starts
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_CLASSES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
+
+
+class _Unbounded(Exception):
+    """The pattern can start on (nearly) any character, or on one we do not read."""
+
+
+class Scanner:
+    """`finditer` of one compiled pattern (same `pos` and `endpos`), trying the pattern only
+    where a match can start; a pattern `re` already skips ahead in is left to `re`.
+
+    >>> [m.group() for m in Scanner(re.compile("(サーバ|システム)[^。]{0,10}侵入|ハッキング"))
+    ...  .finditer("サーバへのハッキング。システムに侵入された")]
+    ['ハッキング', 'システムに侵入']
+    """
+
+    def __init__(self, pattern: re.Pattern[str] | str) -> None:
+        self.pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
+        starts = None if _skips_ahead(self.pattern) else first_characters(self.pattern)
+        self.starts = re.compile(starts, self.pattern.flags) if starts else None
+
+    def finditer(self, text: str, pos: int = 0,
+                 endpos: int | None = None) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        if self.starts is None:
+            yield from self.pattern.finditer(text, pos, end)
+            return
+        match_at = self.pattern.match
+        for start in self.starts.finditer(text, pos, end):
+            at = start.start()
+            if at < pos:  # inside the match found last
+                continue
+            found = match_at(text, at, end)
+            if found is not None:
+                yield found
+                pos = found.end()
+
+
+def first_characters(pattern: re.Pattern[str]) -> str | None:
+    """A character class holding every character a match of `pattern` can begin with, or None
+    when there is no such short list or the pattern can match the empty string.
+
+    >>> first_characters(re.compile(r"(?<!\\d)(令和|平成)\\d+年|[RH]\\d"))
+    '[令平RH]'
+    """
+    if pattern.flags & (re.IGNORECASE | re.LOCALE):
+        return None
+    try:
+        chars, can_be_empty = _first(_parser.parse(pattern.pattern, pattern.flags).data)
+    except _Unbounded:
+        return None
+    if can_be_empty or not chars:
+        return None
+    return "[" + "".join(dict.fromkeys(chars)) + "]"
+
+
+def alphabet(*patterns: str) -> str | None:
+    """The inside of a character class holding every character a match of any of `patterns`
+    can consume, or None when one of them can consume (nearly) any character.
+
+    >>> alphabet(r"^[A-Z][0-9]{1,3}$", "(等|など)?$")
+    'A-Z0-9等など'
+    """
+    chars: list[str] = []
+    try:
+        for pattern in patterns:
+            chars += _consumed(_parser.parse(pattern).data)
+    except _Unbounded:
+        return None
+    return "".join(dict.fromkeys(chars))
+
+
+def _consumed(items: list) -> list[str]:
+    chars: list[str] = []
+    for op, value in items:
+        if op is sre.LITERAL:
+            chars.append(re.escape(chr(value)))
+        elif op is sre.IN:
+            chars += _class_items(value)
+        elif op is sre.SUBPATTERN:
+            chars += _consumed(value[3].data)
+        elif op is sre.BRANCH:
+            for branch in value[1]:
+                chars += _consumed(branch.data)
+        elif op in _REPEATS:
+            chars += _consumed(value[2].data)
+        elif op not in _ZERO_WIDTH:  # ., a negated literal, a back reference
+            raise _Unbounded
+    return chars
+
+
+def _skips_ahead(pattern: re.Pattern[str]) -> bool:
+    """Whether `re` finds the starts itself: the pattern opens with a literal or a class, or
+    with an alternation every branch of which opens with a literal."""
+    items = _parser.parse(pattern.pattern, pattern.flags).data
+    while items and items[0][0] is sre.SUBPATTERN and not any(items[0][1][1:3]):
+        items = items[0][1][3].data
+    if not items:
+        return False
+    op, value = items[0]
+    if op is sre.BRANCH:
+        return all(branch.data and branch.data[0][0] is sre.LITERAL for branch in value[1])
+    return op in (sre.LITERAL, sre.IN)
+
+
+def _first(items: list) -> tuple[list[str], bool]:
+    """(class items a match of the sequence `items` can begin with, whether it can be empty)."""
+    chars: list[str] = []
+    for op, value in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is sre.LITERAL:
+            return chars + [re.escape(chr(value))], False
+        if op is sre.IN:
+            return chars + _class_items(value), False
+        if op is sre.SUBPATTERN:
+            _, add_flags, del_flags, body = value
+            if add_flags or del_flags:
+                raise _Unbounded
+            inner, can_be_empty = _first(body.data)
+        elif op is sre.ATOMIC_GROUP:
+            inner, can_be_empty = _first(value.data)
+        elif op is sre.BRANCH:
+            inner, can_be_empty = [], False
+            for branch in value[1]:
+                more, empty = _first(branch.data)
+                inner, can_be_empty = inner + more, can_be_empty or empty
+        elif op in _REPEATS:
+            low, _, body = value
+            inner, can_be_empty = _first(body.data)
+            can_be_empty = can_be_empty or low == 0
+        else:  # ., a negated literal, a back reference: no short list of starts
+            raise _Unbounded
+        chars += inner
+        if not can_be_empty:
+            return chars, False
+    return chars, True
+
+
+def _class_items(items: list) -> list[str]:
+    out = []
+    for op, value in items:
+        if op is sre.LITERAL:
+            out.append(re.escape(chr(value)))
+        elif op is sre.RANGE:
+            out.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        elif op is sre.CATEGORY and value in _CLASSES:
+            out.append(_CLASSES[value])
+        else:  # a negated class ([^。]) matches nearly everything
+            raise _Unbounded
+    return out
