@@ -65,3 +65,13 @@ def test_no_start_class_where_any_character_may_start(pattern: str) -> None:
 def test_alphabet() -> None:
     assert alphabet("^[A-Z][0-9]{1,3}$", "(等|など)?$") == "A-Z0-9等など"
     assert alphabet("a.b") is None
+
+
+def test_a_dense_run_of_start_characters_hands_over_to_re_with_the_same_matches() -> None:
+    # Long digit runs make nearly every character a start for the date patterns: the scanner
+    # hands the rest to `re`, which must find exactly the matches it would have found.
+    text = ("1" * 500 + "2024年7月1日に判明" + "9" * 300 + "令和6年7月2日" + "3" * 200
+            + "7/3 1,234名" + "0" * 150)
+    for scanner in SCANNERS:
+        assert ([(m.span(), m.group()) for m in scanner.finditer(text)]
+                == [(m.span(), m.group()) for m in scanner.pattern.finditer(text)])

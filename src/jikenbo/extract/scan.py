@@ -22,6 +22,7 @@ from re import _parser
 
 _ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)  # consume nothing: the next item starts
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_DENSE = 64  # failed tries within twice as many characters: the start class is no filter here
 _CLASSES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
 
 
@@ -50,6 +51,7 @@ class Scanner:
             yield from self.pattern.finditer(text, pos, end)
             return
         match_at = self.pattern.match
+        misses, since = 0, pos  # failed tries, and where the current run of them began
         for start in self.starts.finditer(text, pos, end):
             at = start.start()
             if at < pos:  # inside the match found last
@@ -58,6 +60,16 @@ class Scanner:
             if found is not None:
                 yield found
                 pos = found.end()
+                misses, since = 0, pos
+                continue
+            misses += 1
+            if misses == _DENSE and at - since < 2 * _DENSE:
+                # Nearly every character is a start here (a run of digits): `re` scans such
+                # text faster than a try per character, and from `at + 1` on finds the same.
+                yield from self.pattern.finditer(text, at + 1, end)
+                return
+            if misses == _DENSE:
+                misses, since = 0, at
 
 
 def first_characters(pattern: re.Pattern[str]) -> str | None:
