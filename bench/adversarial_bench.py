@@ -122,13 +122,26 @@ def run_child(shape: str, size: int, timeout: float) -> dict | None:
     return json.loads(done.stdout)
 
 
+def best_of(shape: str, size: int, timeout: float, repeat: int) -> dict | None:
+    """The fastest of `repeat` runs (the least disturbed by other work on the machine); a run
+    that passed the deadline or failed is reported at once."""
+    best = run_child(shape, size, timeout)
+    for _ in range(repeat - 1):
+        if best is None or "error" in best:
+            break
+        again = run_child(shape, size, timeout)
+        if again is None or "error" in again or again["seconds"] < best["seconds"]:
+            best = again
+    return best
+
+
 def _seconds(result: dict | None, timeout: float) -> str:
     if result is None:
         return f">{timeout:.0f} s"
     return "error" if "error" in result else f"{result['seconds']:.3f} s"
 
 
-def report(shapes: list[str], sizes: tuple[int, ...], timeout: float) -> bool:
+def report(shapes: list[str], sizes: tuple[int, ...], timeout: float, repeat: int = 3) -> bool:
     """Print one row per shape; True when every shape meets both targets."""
     labels = [f"{size // 1000} KB" if size < 1_000_000 else f"{size / 1e6:g} MB" for size in sizes]
     print(f"{'shape':16}" + "".join(f"{label:>11}" for label in labels)
@@ -137,7 +150,7 @@ def report(shapes: list[str], sizes: tuple[int, ...], timeout: float) -> bool:
     for shape in shapes:
         results: list[dict | None] = []
         for size in sizes:  # once a size passes the deadline, the larger ones would too
-            results.append(run_child(shape, size, timeout) if not results or results[-1]
+            results.append(best_of(shape, size, timeout, repeat) if not results or results[-1]
                            else None)
         errors = {result["error"] for result in results if result and "error" in result}
         timed = [None if result is None or "error" in result else result for result in results]
@@ -161,6 +174,8 @@ def main() -> None:
                         help="input sizes in UTF-8 bytes, comma-separated (default %(default)s)")
     parser.add_argument("--timeout", type=float, default=60.0,
                         help="seconds allowed per run before it is reported as too slow")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per size; the fastest counts (default %(default)s)")
     parser.add_argument("--shape", action="append", choices=sorted(SHAPES),
                         help="only this shape (repeatable; default: all)")
     parser.add_argument("--child", nargs=2, metavar=("SHAPE", "SIZE"), help=argparse.SUPPRESS)
@@ -170,10 +185,10 @@ def main() -> None:
         return
     sizes = tuple(int(size) for size in args.sizes.split(","))
     print(f"python {sys.version.split()[0]}; corpus from {SHARED}; each run in a child process "
-          f"with a {args.timeout:.0f} s deadline")
+          f"with a {args.timeout:.0f} s deadline, the fastest of {max(1, args.repeat)} counted")
     print(f"targets: largest size under {TARGET_SECONDS:.0f} s, ratio largest/previous <= "
           f"{TARGET_RATIO:.0f}; baseline = one linear regex scan of the largest input")
-    met = report(args.shape or list(SHAPES), sizes, args.timeout)
+    met = report(args.shape or list(SHAPES), sizes, args.timeout, max(1, args.repeat))
     print("all shapes meet the targets" if met else "some shapes do NOT meet the targets")
 
 
