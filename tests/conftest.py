@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -41,3 +42,20 @@ def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None,
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "jikenbo", *args], input=stdin,
                           capture_output=True, env=full_env, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def casebook(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The bundled sample casebook ingested into a database of the test module's own (a
+    module that needs other inputs defines its own `casebook`)."""
+    location = str(tmp_path_factory.mktemp("casebook") / "casebook.db")
+    assert run_cli("ingest", "--db", location, str(SAMPLE)).returncode == 0
+    return location
+
+
+@pytest.fixture(scope="module")
+def base(casebook: str) -> Iterator[str]:
+    """The base URL of a real server on 127.0.0.1 over the module's `casebook`."""
+    from tests.helpers import casebook_server  # helpers imports this module
+    with casebook_server(casebook) as url:
+        yield url

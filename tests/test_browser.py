@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from jikenbo.store import open_store
-from tests.conftest import ROOT, SAMPLE, run_cli
-from tests.helpers import casebook_server
+from tests.conftest import ROOT
 
 CHROMIUM = os.environ.get("JIKENBO_CHROMIUM", "/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -33,19 +32,6 @@ def browser():
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield launched
         launched.close()
-
-
-@pytest.fixture(scope="module")
-def casebook(tmp_path_factory) -> str:
-    location = str(tmp_path_factory.mktemp("browser") / "casebook.db")
-    assert run_cli("ingest", "--db", location, str(SAMPLE)).returncode == 0
-    return location
-
-
-@pytest.fixture(scope="module")
-def base(casebook: str):
-    with casebook_server(casebook) as url:
-        yield url
 
 
 @pytest.fixture

@@ -17,13 +17,6 @@ from tests.helpers import casebook_server
 
 
 @pytest.fixture(scope="module")
-def casebook(tmp_path_factory) -> str:
-    location = str(tmp_path_factory.mktemp("stix") / "casebook.db")
-    assert run_cli("ingest", "--db", location, str(SAMPLE)).returncode == 0
-    return location
-
-
-@pytest.fixture(scope="module")
 def exported(casebook: str) -> bytes:
     result = run_cli("export", "--db", casebook, "--format", "stix")
     assert result.returncode == 0, result.stderr

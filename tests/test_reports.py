@@ -5,25 +5,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import httpx
-import pytest
 
 from jikenbo.publish import annual, report
 from jikenbo.store import open_store
-from tests.conftest import SAMPLE, run_cli
-from tests.helpers import casebook_server
-
-
-@pytest.fixture(scope="module")
-def casebook(tmp_path_factory) -> str:
-    location = str(tmp_path_factory.mktemp("reports") / "casebook.db")
-    assert run_cli("ingest", "--db", location, str(SAMPLE)).returncode == 0
-    return location
-
-
-@pytest.fixture(scope="module")
-def base(casebook: str):
-    with casebook_server(casebook) as url:
-        yield url
+from tests.conftest import run_cli
 
 
 def test_figures_agree_with_stats(casebook: str, base: str) -> None:
