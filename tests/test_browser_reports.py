@@ -2,7 +2,7 @@
 its print layout hides the site furniture and fits A4; screenshots go to artifacts/screenshots/."""
 from __future__ import annotations
 
-from tests.test_browser import SHOTS, base, browser, casebook, page  # noqa: F401  (fixtures)
+from tests.test_browser import SHOTS, browser, page  # noqa: F401  (fixtures)
 
 
 def test_the_annual_report_renders_and_prints(page, base: str) -> None:  # noqa: F811

@@ -2,7 +2,7 @@
 marked snippets and the query marked on the release page. Screenshots as in test_browser."""
 from __future__ import annotations
 
-from tests.test_browser import base, browser, casebook, page  # noqa: F401  (shared fixtures)
+from tests.test_browser import browser, page  # noqa: F401  (shared fixtures)
 
 
 def _search(page, base: str, q: str) -> int:  # noqa: F811
