@@ -71,9 +71,7 @@ def correct_values(store, release_id: str, values: Mapping[str, Any], note: str 
     if not changed:
         if reviewed:
             return review(store, release.id, note)
-        raise UsageError(f"release {release.id[:12]} already has "
-                         f"{', '.join(f'{f}={shown(f, v)}' for f, v in values.items())}; "
-                         "nothing stored")
+        raise UsageError(f"release {release.id[:12]} already has these values; nothing stored")
     message = (f"corrected {release.id[:12]}: " + ", ".join(
         f"{field} {shown(field, current.get(field)) or '∅'} → {shown(field, value) or '∅'}"
         for field, value in changed.items()) + (" and marked 確認済み" if reviewed else ""))
