@@ -100,11 +100,12 @@ def queue(store) -> list[QueueItem]:
     return sorted(items, key=_least_sure_first)
 
 
-def unsure_fields(record, corrected: Mapping[str, Any] = {}) -> tuple[tuple[str, str], ...]:
+def unsure_fields(record, corrected: Mapping[str, Any] | None = None
+                  ) -> tuple[tuple[str, str], ...]:
     """The record's review fields not corrected yet, with their grade, least sure first."""
     grades = record.confidence()
     found = [(field, grades.get(field, "inferred")) for field in record.review_fields()
-             if field not in corrected]
+             if field not in (corrected or {})]
     return tuple(sorted(found, key=lambda item: GRADE_ORDER.index(item[1])
                         if item[1] in GRADE_ORDER else len(GRADE_ORDER)))
 
