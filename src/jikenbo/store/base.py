@@ -104,6 +104,32 @@ class Store(Protocol):
     def case_releases(self, number: str) -> list[StoredRelease]:
         """The releases of a case, oldest first."""
 
+    # field curation and review (store/curation.py)
+    def correct_release(self, release_id: str, values: dict, summary: str, note: str = "",
+                        reviewed: bool = False) -> int:
+        """Store a curator's field values for a release (kept across re-extraction and
+        relinking; the release's columns hold them) as one logged, undoable action."""
+
+    def review_release(self, release_id: str, summary: str, note: str = "") -> int:
+        """Mark a release 確認済み as one logged, undoable action."""
+
+    def overlay_corrections(self, release_id: str, extracted: dict) -> None:
+        """Store a re-extraction's values of a release (a record dict) under the corrections
+        in force, which stay in force."""
+
+    def undo_action(self, action_id: int | None = None) -> tuple:
+        """Revert a curator action (case corrections, field corrections, reviews)."""
+
+    def corrections_in_force(self, ids: Sequence[str] | None = None) -> dict:
+        """Release id → field → its latest correction (store.curation.Correction)."""
+
+    def reviews(self, ids: Sequence[str] | None = None) -> dict:
+        """Release id → its review (store.curation.Review)."""
+
+    def unreviewed_releases(self) -> list[StoredRelease]: ...
+
+    def curated_releases(self) -> list[StoredRelease]: ...
+
     # search and pages
     def search(self, query, facets=()):
         """Releases matching a store.search.Query, with facet counts."""

@@ -156,12 +156,13 @@ class FacetIndex:
     A search is then a few `&` of Python integers and a `bit_count()` per facet value, so its
     cost hardly depends on how many releases match. Turning the rowids a full-text match
     returns into a mask is done by numpy, as is picking a page by affected count. Built once
-    per database version (the highest release rowid: stored records never change) and shared
-    by all threads.
+    per database version (the highest release rowid, and the count of curators' corrections,
+    the only changes of stored records) and shared by all threads.
     """
 
     def __init__(self, db: sqlite3.Connection, version: int) -> None:
         self.version = version
+        self.stamp: tuple[int, str] = (version, "0")  # set by facet_index
         rows = db.execute("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
                           "ingested_at FROM releases WHERE is_incident = 1 "
                           "ORDER BY published IS NULL, published DESC, rowid DESC").fetchall()
@@ -271,12 +272,16 @@ def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
 def facet_index(db: sqlite3.Connection, key: str) -> FacetIndex:
     with _snapshot(db):
         version = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM releases").fetchone()[0]
+        # a curator's correction changes stored values in place (store/curation.py counts them)
+        edits = db.execute("SELECT value FROM store_state WHERE name = 'record_edits'").fetchone()
+        stamp = (version, edits[0] if edits else "0")
         index = _INDEXES.get(key)
-        if index is None or index.version != version:
+        if index is None or index.stamp != stamp:
             with _BUILDING:
                 index = _INDEXES.get(key)
-                if index is None or index.version != version:
+                if index is None or index.stamp != stamp:
                     index = FacetIndex(db, version)
+                    index.stamp = stamp
                     _INDEXES[key] = index
     return index
 

@@ -35,6 +35,7 @@ from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
 from jikenbo.web import exports, feeds, reports, snippets, taxii, views, writes
 from jikenbo.web import sources as sources_page
+from jikenbo.web import review as review_pages
 
 MAX_BODY = 2_000_000
 CASES_PER_PAGE = 200
@@ -300,6 +301,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
                     "cases": linked.line() if linked else "linking in progress"}
 
     reports.register(app, store, templates)
+    review_pages.register(app, store, templates, token)  # /review, curation forms (token only)
     return app
 
 
