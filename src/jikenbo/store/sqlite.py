@@ -18,6 +18,7 @@ from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 from jikenbo.store.cases import CaseTables
+from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
 
 _RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
@@ -29,7 +30,7 @@ BUSY_TIMEOUT_S = float(os.environ.get("JIKENBO_BUSY_TIMEOUT") or 30)
 _JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
 
 
-class SQLiteStore(CaseTables):
+class SQLiteStore(CaseTables, StatisticsQueries):
     def __init__(self, path: str) -> None:
         self.path = path
         self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
