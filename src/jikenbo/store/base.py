@@ -10,6 +10,7 @@ from typing import Protocol
 from jikenbo.normalize import nfkc
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
+from jikenbo.store.stats import Statistics
 from jikenbo.store.watch import WatchTables
 
 
@@ -140,6 +141,10 @@ class Store(Protocol):
 
     def stored_times(self) -> dict[str, str]:
         """Release id → when it was stored (ISO time, UTC)."""
+
+    def statistics(self) -> Statistics:
+        """Counts by month, year, category and leak status, and the supply-chain cases
+        (store/stats.py: portable SQL every backend runs)."""
 
     watch: "WatchTables"  # the collector's tables (store/watch.py)
 
