@@ -154,6 +154,9 @@ def test_the_casebook_print_is_the_same_release_as_the_issuers_page(db) -> None:
         assert [(stored_locator(p.locator), p.near_duplicate) for p in places] == [
             ("000-00.txt", False), ("000_d3fd7f819010849b.txt", True)]
         assert len(store.release_versions(release.id)) == 1  # another page is no new version
+        # the blog's print states the source's case number: the release keeps it for linking
+        assert release.record.case_id == "2024-313"
+        assert store.case_numbers()[release.id] == store.resolve_case("2024-313")
     ingest(db, sorted(SAMPLE.glob("*.txt"))[0])  # and read again, still nothing new
     with closing(open_store(db)) as store:
         assert len([r for r in store.releases() if r.record.organization == "白井市"]) == 1

@@ -119,7 +119,7 @@ class SQLiteStore(CaseTables):
     def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
         with self.writing():
             outcome = self._add_source(source, releases)
-            if outcome.new or outcome.versions:
+            if outcome.new or outcome.versions or versions.OCCURRENCE in outcome.kinds:
                 self._set_state("links_stale", "1")
             return outcome
 
@@ -144,6 +144,8 @@ class SQLiteStore(CaseTables):
                 self._add_release(source_id, release)
             elif placed.kind == versions.VERSION:
                 self._replace_release(placed.release_id, source_id, release)
+            elif placed.kind == versions.OCCURRENCE and release.record.case_id:
+                self._adopt_reference(placed.release_id, release.record.case_id)
             if placed.kind in (versions.NEW, versions.VERSION):
                 versions.add_version(self.db, placed.release_id, release, source_id,
                                      source.fetched_at, _now())
@@ -168,9 +170,12 @@ class SQLiteStore(CaseTables):
     def _replace_release(self, release_id: str, source_id: int, release: ReleaseRow) -> None:
         """The release's record, text and place become its newest version's; its id and when
         it was first added stay."""
-        rowid, heading, text = self.db.execute(
-            "SELECT rowid, heading, text FROM releases WHERE id = ?", (release_id,)).fetchone()
+        rowid, heading, text, reference = self.db.execute(
+            "SELECT rowid, heading, text, case_id FROM releases WHERE id = ?",
+            (release_id,)).fetchone()
         versions.unindex(self.db, rowid, heading, text)
+        if reference and not release.record.case_id:  # a source's number is never lost
+            release = replace(release, record=replace(release.record, case_id=reference))
         values = _release_values(replace(release, id=release_id))
         assignments = ", ".join(f"{name} = ?" for name in
                                 ("source_id", "start_offset", "end_offset", *values))
@@ -179,6 +184,18 @@ class SQLiteStore(CaseTables):
         self.db.execute("DELETE FROM release_categories WHERE release_id = ?", (release_id,))
         self.db.execute("DELETE FROM release_data_types WHERE release_id = ?", (release_id,))
         self._index_release(rowid, release_id, release)
+
+    def _adopt_reference(self, release_id: str, reference: str) -> None:
+        """A near-duplicate that states the source's case number (the casebook blog's print of
+        an issuer's page) gives it to a release that had none, for linking and search."""
+        found = self.release(release_id)
+        if found is None or found.record.case_id:
+            return
+        record = replace(found.record, case_id=reference)
+        features = json.dumps(link_item(found.id, record, found.text).to_json(),
+                              ensure_ascii=False)
+        self.db.execute("UPDATE releases SET case_id = ?, link_item = ? WHERE id = ?",
+                        (reference, features, release_id))
 
     def _index_release(self, rowid: int, release_id: str, release: ReleaseRow) -> None:
         search_index.index_release(self.db, rowid, release.record.heading, release.text)
