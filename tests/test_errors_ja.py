@@ -105,3 +105,20 @@ def test_the_404_page_in_a_browser(browser, base: str) -> None:  # noqa: F811
         assert page.locator("main input[name=q]").count() == 1 and not scripts
     finally:
         context.close()
+
+
+def test_a_busy_database_answers_503_with_retry_after_both_ways() -> None:
+    from jinja2 import Environment, FileSystemLoader
+
+    from jikenbo.web import errors
+    from jikenbo.web.app import _HERE
+    pages = errors.ErrorPages(Environment(loader=FileSystemLoader(str(_HERE / "templates")),
+                                          autoescape=True))
+    headers = {"Retry-After": errors.RETRY_AFTER}
+    shown = pages.answer("/cases", BROWSER["Accept"], 503, errors.BUSY, headers)
+    assert shown.status_code == 503 and shown.headers["retry-after"] == "5"
+    text = shown.body.decode()
+    assert "<h1>ただいま混み合っています</h1>" in text and errors.BUSY not in text
+    sent = pages.answer("/api/search", "*/*", 503, errors.BUSY, headers)
+    assert sent.status_code == 503 and sent.headers["retry-after"] == "5"
+    assert sent.body == b'{"detail":"the database is busy; try again shortly"}'

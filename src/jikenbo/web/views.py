@@ -5,6 +5,7 @@ functions that build markup escape each piece of text themselves and return `Mar
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
@@ -68,6 +69,7 @@ def highlight(text: str, offset: int, evidence: Sequence[Evidence]) -> Markup:
 # long range scrolls inside its own box) and at most MONTH_SLOT[1] (a short one does not sprawl).
 CHART_WIDTH, PLOT_HEIGHT, MONTH_SLOT = 960, 260, (30, 64)
 LEFT, TOP, BOTTOM = 56, 16, 78   # room for the count ticks and 件数; the month labels and 月
+_MONTH = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])")
 
 
 def month_search(month: str, category: str) -> str:
@@ -99,7 +101,8 @@ def tick_step(peak: int, most: int = 5) -> int:
 def stacked_bars(series: dict[str, dict[str, int]], order: Sequence[str]) -> Markup:
     """Releases per month (x, 月) and category (stacked, one colour each) with a count axis
     (y, 件数); every segment links to the search for its month and category."""
-    months = sorted({month for counts in series.values() for month in counts})
+    months = sorted({month for counts in series.values() for month in counts
+                     if _MONTH.fullmatch(month)})  # a malformed date is left off, not a 500
     names = [name for name in order if any(series.get(name, {}).values())]
     if not months or not names:
         return Markup('<p class="empty">データがありません</p>')
@@ -126,7 +129,7 @@ def stacked_bars(series: dict[str, dict[str, int]], order: Sequence[str]) -> Mar
                          f'text-anchor="middle">{totals[index]:,}</text>')
         parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{TOP + PLOT_HEIGHT + 12}" '
                      f'class="tick" text-anchor="end" transform="rotate(-45 {x + slot * 0.35:.1f}'
-                     f' {TOP + PLOT_HEIGHT + 12})">{month}</text>')
+                     f' {TOP + PLOT_HEIGHT + 12})">{escape(month)}</text>')
     parts.append(f'<text x="{LEFT + (width - LEFT) / 2:.0f}" y="{height - 4}" class="axis-title" '
                  f'text-anchor="middle">月</text></svg>')
     legend = "".join(f'<li><span class="swatch c{i % len(PALETTE)}"></span>'
