@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hmac
 import os
-import sqlite3
 import threading
 import weakref
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import asdict
 from importlib import resources
@@ -19,28 +19,27 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jikenbo import __version__
 from jikenbo.cases import curate
 from jikenbo.cases.affected import case_figures
-from jikenbo.errors import InputError, JikenboError, StoreBusy
+from jikenbo.errors import InputError, JikenboError
 from jikenbo.record import CATEGORIES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import (archive, exports, feeds, reports, snippets, statistics, taxii, views,
-                         writes)
+from jikenbo.web import (archive, errors, exports, feeds, reports, snippets, statistics, taxii,
+                         views, writes)
 from jikenbo.web import sources as sources_page
 from jikenbo.web import review as review_pages
 
 MAX_BODY = 2_000_000
+MAX_QUERY_STRING = 2048  # bytes of URL query; longer is refused (414) before routing
 CASES_PER_PAGE = 200
 MAX_TIMELINE = 500  # releases drawn on a case page; the JSON API has them all
-RETRY_AFTER = "5"  # seconds a client is asked to wait when the database is busy
 _HERE = Path(str(resources.files("jikenbo.web")))
 _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -86,7 +85,9 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     templates.env.filters["number"] = lambda n: "-" if n is None else f"{n:,}"
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
-    app.add_middleware(_Guard, max_body=max_body)
+    error_pages = errors.ErrorPages(templates.env)
+    errors.register(app, error_pages)  # Japanese pages for people, JSON for programs
+    app.add_middleware(_Guard, max_body=max_body, refuse=error_pages.for_scope)
 
     def store():
         return stores.get()
@@ -113,22 +114,6 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
             return parse(dict(request.query_params))
         except QueryError as error:
             raise HTTPException(400, str(error)) from None
-
-    @app.exception_handler(StoreBusy)
-    @app.exception_handler(sqlite3.OperationalError)
-    async def busy(request: Request, error: Exception):
-        if isinstance(error, sqlite3.OperationalError) and "locked" not in str(error) \
-                and "busy" not in str(error):
-            raise error
-        return JSONResponse({"detail": "the database is busy; try again shortly"}, 503,
-                            headers={"Retry-After": RETRY_AFTER})
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException):
-        if request.url.path.startswith(("/api/", "/feeds/")):
-            return JSONResponse({"detail": error.detail}, error.status_code)
-        return page(request, "error.html", error.status_code, status=error.status_code,
-                    message=error.detail)
 
     # -- pages --------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -203,10 +188,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     @app.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     def stats_page(request: Request):
         found = store().cached("statistics", lambda: statistics.statistics(store()))
-        months = sorted({m for series in found["by_month"].values() for m in series})
-        return page(request, "stats.html", stats=found,
-                    month_chart=views.stacked_bars(months, found["by_month"]),
-                    leak_chart=views.horizontal_bars(found["leak"], "leak"))
+        return page(request, "stats.html", stats=found, **statistics.charts(found))
 
     # -- JSON API -----------------------------------------------------------------------
     @app.get("/api/releases", tags=["releases"], summary="Releases, filtered as in search")
@@ -310,18 +292,20 @@ class _Guard:
     """Refuses over-long bodies and query strings, and puts the security headers on every
     answer (a plain ASGI middleware: it costs next to nothing per request)."""
 
-    def __init__(self, app, max_body: int) -> None:
+    def __init__(self, app, max_body: int,
+                 refuse: Callable[[Any], Callable[[int, str], Response]]) -> None:
         self.app = app
         self.max_body = max_body
+        self.refuse = refuse  # scope → (status, detail) → the error answer (web/errors.py)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         length = Headers(scope=scope).get("content-length")
         if length and (not length.isdigit() or int(length) > self.max_body):
-            refused = JSONResponse({"detail": f"request body over {self.max_body} bytes"}, 413)
-        elif len(scope.get("query_string", b"")) > 2048:
-            refused = JSONResponse({"detail": "query string too long"}, 414)
+            refused = self.refuse(scope)(413, f"request body over {self.max_body} bytes")
+        elif len(scope.get("query_string", b"")) > MAX_QUERY_STRING:
+            refused = self.refuse(scope)(414, "query string too long")
         else:
             refused = None
 
