@@ -1,9 +1,9 @@
 """The JSON API under /api/: releases, search, cases and statistics, each answer a pydantic model
 (web/models.py) so that the OpenAPI document types every response, every error one shape.
 
-`register` also puts the /api/ branch in front of the app's error handlers: a browser gets the
-pages' error page, a program under /api/ gets `{"error": {"status", "message"}}`, also for a
-parameter FastAPI itself rejects (400, not FastAPI's 422 with its own shape).
+`register` also puts a branch in front of the app's error handlers: a browser gets the pages'
+error page, a program (under /api/, a feed, a CSV or JSON download) gets `{"error": {"status",
+"message"}}`, also for a parameter FastAPI itself rejects (400, not FastAPI's 422 and shape).
 """
 from __future__ import annotations
 
@@ -118,18 +118,25 @@ def _reference_page(app: FastAPI, templates: Any) -> None:
             "assets": DOCS_ASSETS, "openapi_url": app.openapi_url})
 
 
+def for_programs(path: str) -> bool:
+    """True for addresses programs read (the API, feeds, CSV and JSON downloads), which answer
+    errors in the API's shape: `/api/cases`, `/feeds/releases.atom`, `/search.csv`; a page such
+    as `/search` is for people."""
+    return path.startswith(("/api/", "/feeds/")) or path.endswith((".csv", ".json", ".atom"))
+
+
 def _errors_as_api_errors(app: FastAPI) -> None:
-    """Under /api/, HTTP errors and rejected parameters answer in the API's error shape; every
-    other address keeps the handler the app had (the pages' error page)."""
+    """Under /api/ and on downloads, HTTP errors and rejected parameters answer in the API's
+    error shape; pages keep the handler the app had (the pages' error page)."""
     pages = app.exception_handlers.get(StarletteHTTPException)
 
     async def http_error(request: Request, error: StarletteHTTPException):
-        if request.url.path.startswith("/api/") or pages is None:
+        if for_programs(request.url.path) or pages is None:
             return api_error(error.status_code, str(error.detail), error.headers)
         return await pages(request, error)
 
     async def bad_parameter(request: Request, error: RequestValidationError):
-        if not request.url.path.startswith("/api/"):
+        if not for_programs(request.url.path):
             return await request_validation_exception_handler(request, error)
         first = error.errors()[0] if error.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ())[1:])

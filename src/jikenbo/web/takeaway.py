@@ -66,7 +66,8 @@ def register(app: FastAPI, store: Callable[[], Any], rows: Callable[..., list[di
         for suffix, media in (("csv", "text/csv"), ("json", "application/json")):
             app.add_api_route(f"{prefix}.{suffix}", _endpoint(takeaway.export(finder, suffix),
                                                                 named),
-                              methods=["GET"], tags=["take away"], responses={
+                              methods=["GET"], tags=["take away"], response_class=Response,
+                              responses={
                                   **ERRORS, 200: {"content": {media: {}}}},
                               summary=f"Every release of the {kind} list as {suffix.upper()}")
         feed = "/feeds/search.atom" if kind == "search" else f"/feeds{prefix}.atom"
@@ -80,7 +81,8 @@ def register(app: FastAPI, store: Callable[[], Any], rows: Callable[..., list[di
                       summary="Atom feed of new releases")
     for suffix, media in (("csv", "text/csv"), ("json", "application/json")):
         app.add_api_route(f"/cases.{suffix}", takeaway.cases(suffix), methods=["GET"],
-                          tags=["take away"], responses={**ERRORS, 200: {"content": {media: {}}}},
+                          tags=["take away"], response_class=Response,
+                          responses={**ERRORS, 200: {"content": {media: {}}}},
                           summary=f"Every case of the case list as {suffix.upper()}")
 
 
