@@ -98,3 +98,13 @@ def test_serve_refuses_a_base_url_it_cannot_use(db: str) -> None:
     done = run_cli("serve", "--db", db, "--port", "0", "--base-url", "ftp://example.org/")
     assert done.returncode != 0 and b"Traceback" not in done.stderr
     assert b"base URL 'ftp://example.org/'" in done.stderr
+
+
+def test_every_serve_option_is_in_the_readme() -> None:
+    from pathlib import Path
+
+    from jikenbo.cli import serve
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    names = [name for param in serve.params for name in param.opts if name.startswith("--")]
+    assert "--base-url" in names
+    assert [name for name in names if name not in readme] == []

@@ -44,7 +44,8 @@ def register(app: FastAPI, store: Callable[[], Any], rows: Callable[..., list[di
                      data_type: DataType | None = None, leak: LeakStatus | None = None,
                      supply_chain: bool | None = None, year: str | None = None,
                      month: str | None = None, organization: str | None = None,
-                     sort: Sort = Sort.date, page: int = 1, per_page: int = 20) -> dict:
+                     vendor: str | None = None, sort: Sort = Sort.date, page: int = 1,
+                     per_page: int = 20) -> dict:
         query = query_of(request)
         result = store().search(query, facets=())
         return {"total": result.total, "page": query.page, "pages": result.pages,
@@ -56,7 +57,8 @@ def register(app: FastAPI, store: Callable[[], Any], rows: Callable[..., list[di
                    data_type: DataType | None = None, leak: LeakStatus | None = None,
                    supply_chain: bool | None = None, year: str | None = None,
                    month: str | None = None, organization: str | None = None,
-                   sort: Sort = Sort.date, page: int = 1, per_page: int = 20) -> dict:
+                   vendor: str | None = None, sort: Sort = Sort.date, page: int = 1,
+                   per_page: int = 20) -> dict:
         query = query_of(request)
         result = store().search(query)
         return {"total": result.total, "page": query.page, "pages": result.pages,

@@ -51,6 +51,25 @@ _LIST_PAGE = re.compile(r"/(?:search|cases|(?:cases|categories|organizations|ven
 _PAGER = ("page", "per_page")
 
 
+def _parameter(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+def _one_of(model: str) -> dict:
+    return {"anyOf": [{"$ref": f"#/components/schemas/{model}"}, {"type": "null"}]}
+
+
+# The search's filters, documented on the search's take-aways (the API's own enums).
+_FILTERS = (_parameter("q", {"type": "string"}), _parameter("category", _one_of("Category")),
+            _parameter("data_type", _one_of("DataType")),
+            _parameter("leak", _one_of("LeakStatus")),
+            _parameter("supply_chain", {"type": "boolean"}),
+            *(_parameter(name, {"type": "string"}) for name in
+              ("year", "month", "organization", "vendor")),
+            _parameter("sort", {"$ref": "#/components/schemas/Sort"}))
+_LABELS = _parameter("labels", {"enum": ["ja", "en"], "default": "ja", "type": "string"})
+
+
 def register(app: FastAPI, store: Callable[[], Any], rows: Callable[..., list[dict]],
              query_of: Callable[[Request], Query], base_url: str, templates: Any) -> None:
     """The take-away routes. Call before the page routes: `/cases/{number}` would otherwise
@@ -63,16 +82,18 @@ def register(app: FastAPI, store: Callable[[], Any], rows: Callable[..., list[di
                          ("organization", "/organizations/{name}"),
                          ("vendor", "/vendors/{name}"), ("case", "/cases/{name}")):
         finder, named = getattr(lists, kind), kind != "search"
+        filters = [] if named else list(_FILTERS)
         for suffix, media in (("csv", "text/csv"), ("json", "application/json")):
             app.add_api_route(f"{prefix}.{suffix}", _endpoint(takeaway.export(finder, suffix),
                                                                 named),
                               methods=["GET"], tags=["take away"], response_class=Response,
-                              responses={
-                                  **ERRORS, 200: {"content": {media: {}}}},
+                              responses={**ERRORS, 200: {"content": {media: {}}}},
+                              openapi_extra={"parameters": filters + (
+                                  [_LABELS] if suffix == "csv" else [])},
                               summary=f"Every release of the {kind} list as {suffix.upper()}")
         feed = "/feeds/search.atom" if kind == "search" else f"/feeds{prefix}.atom"
         app.add_api_route(feed, _endpoint(takeaway.feed(finder), named), methods=["GET"],
-                          tags=["feeds"],
+                          tags=["feeds"], openapi_extra={"parameters": filters},
                           response_class=Response, responses={**ERRORS, **ATOM},
                           summary=f"Atom feed of the {kind} list, newest added first")
     app.add_api_route("/feeds/releases.atom", _endpoint(takeaway.feed(lists.everything), False),
