@@ -1,7 +1,9 @@
 """Refusals over real HTTP: a Japanese page for a browser (404, 400, 405, 413, 414, invalid
-parameters — also from the size guard that answers before routing), the JSON the API has
-always sent for programs under /api/, and the page in a real browser."""
+parameters — also from the size guard that answers before routing), the API's one error shape
+for programs under /api/, and the page in a real browser."""
 from __future__ import annotations
+
+import json
 
 import httpx
 import pytest
@@ -52,35 +54,39 @@ def test_a_body_over_the_limit_is_refused_before_routing_with_the_page(base: str
     answer = httpx.post(base + "/search", content=b"x" * 2_100_000, headers=BROWSER, timeout=60)
     _html(answer, 413, "送信された内容が大きすぎます")
     api = httpx.post(base + "/api/search", content=b"x" * 2_100_000, headers=PROGRAM, timeout=60)
-    assert api.status_code == 413 and api.json() == {"detail": "request body over 2000000 bytes"}
+    assert api.status_code == 413 and api.json() == {
+        "error": {"status": 413, "message": "request body over 2000000 bytes"}}
 
 
 @pytest.mark.parametrize(("path", "params", "status", "detail"), [
     ("/api/no-such-route", {}, 404, "Not Found"),
     ("/api/releases/" + "0" * 64, {}, 404, f"release {'0' * 64} not found"),
-    ("/api/search", {"category": "bogus"}, 400, "unknown category 'bogus'"),
+    ("/api/search", {"category": "bogus"}, 400, "category: Input should be 'unauthorized_access'"),
     ("/api/search", {"q": "x", "pad": "y" * 3000}, 414, "query string too long"),
 ])
 def test_programs_get_json_under_api(base: str, path: str, params: dict, status: int,
                                      detail: str) -> None:
     answer = httpx.get(base + path, params=params, headers=PROGRAM, timeout=30)
-    assert answer.status_code == status and answer.json() == {"detail": detail}
+    assert answer.status_code == status and answer.json()["error"]["status"] == status
+    assert answer.json()["error"]["message"].startswith(detail)
 
 
-def test_invalid_parameters_page_for_browsers_and_validation_json_for_programs(
+def test_invalid_parameters_page_for_browsers_and_the_error_shape_for_programs(
         base: str) -> None:
     text = _html(httpx.get(base + "/api/releases", params={"page": "abc"}, headers=BROWSER,
                            timeout=30), 400, "リクエストが正しくありません")
     assert "page" in text
     answer = httpx.get(base + "/api/releases", params={"page": "abc"}, headers=PROGRAM,
                        timeout=30)
-    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["query", "page"]
+    assert answer.status_code == 400 and answer.json()["error"]["message"].startswith("page: ")
 
 
 @pytest.mark.parametrize(("path", "accept", "html"), [
     ("/search", "*/*", True), ("/releases/abc", "", True), ("/api/search", "*/*", False),
     ("/api/search", "application/json", False), ("/api/search", "text/html,*/*", True),
     ("/feeds/releases.atom", "application/atom+xml", False), ("/taxii2/", "", False),
+    ("/search.csv", "*/*", False), ("/cases/J2024-0008.atom", "", False),
+    ("/search.csv", "text/html,*/*", True),
     ("/apix", "", True),
 ])
 def test_who_gets_a_page(path: str, accept: str, html: bool) -> None:
@@ -121,4 +127,4 @@ def test_a_busy_database_answers_503_with_retry_after_both_ways() -> None:
     assert "<h1>ただいま混み合っています</h1>" in text and errors.BUSY not in text
     sent = pages.answer("/api/search", "*/*", 503, errors.BUSY, headers)
     assert sent.status_code == 503 and sent.headers["retry-after"] == "5"
-    assert sent.body == b'{"detail":"the database is busy; try again shortly"}'
+    assert json.loads(sent.body) == {"error": {"status": 503, "message": errors.BUSY}}

@@ -50,6 +50,8 @@ class CaseTables:
             gone = [(rid,) for rid in before if rid not in numbers]
             self.db.executemany("DELETE FROM case_members WHERE release_id = ?", gone)
             self.db.executemany("INSERT OR REPLACE INTO case_members VALUES (?, ?)", changed)
+            if changed or gone:  # what change_mark() reads: feeds and exports revalidate
+                self._set_state("links_changed", datetime.now(timezone.utc).isoformat())
             self._set_state("links_stale", "0")
         return len(changed) + len(gone)
 

@@ -12,7 +12,6 @@ import threading
 import weakref
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,9 @@ from jikenbo.errors import InputError, JikenboError
 from jikenbo.record import CATEGORIES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import (archive, errors, exports, feeds, reports, snippets, statistics, taxii,
-                         views, writes)
+from jikenbo.web import (api, archive, errors, exports, reports, snippets, statistics, takeaway,
+                         taxii, views, writes)
+from jikenbo.web.feeds import base_url_of
 from jikenbo.web import sources as sources_page
 from jikenbo.web import review as review_pages
 
@@ -70,7 +70,8 @@ def from_environment() -> FastAPI:
 
 
 def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY,
-               ingest_seconds: float = writes.INGEST_SECONDS) -> FastAPI:
+               ingest_seconds: float = writes.INGEST_SECONDS,
+               base_url: str | None = None) -> FastAPI:
     with closing(open_store(location)) as first:  # create and migrate once, before serving,
         curate.repair(first)  # relink what an interrupted run left stale
         first.search(Query(per_page=1), facets=())  # and build the search index up front
@@ -114,6 +115,10 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
             return parse(dict(request.query_params))
         except QueryError as error:
             raise HTTPException(400, str(error)) from None
+
+    # CSV, JSON and Atom of every list, HEAD and conditional GET; before the pages, whose
+    # `/cases/{number}` would read `2024-313.csv` as a number
+    takeaway.register(app, store, rows, query_of, base_url_of(base_url), templates)
 
     # -- pages --------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -190,64 +195,8 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         found = store().cached("statistics", lambda: statistics.statistics(store()))
         return page(request, "stats.html", stats=found, **statistics.charts(found))
 
-    # -- JSON API -----------------------------------------------------------------------
-    @app.get("/api/releases", tags=["releases"], summary="Releases, filtered as in search")
-    def api_releases(request: Request, q: str = "", category: str | None = None,
-                     data_type: str | None = None, leak: str | None = None,
-                     supply_chain: bool | None = None, year: str | None = None,
-                     month: str | None = None, sort: str = "date", page: int = 1,
-                     per_page: int = 20) -> dict:
-        query = query_of(request)
-        result = store().search(query, facets=())
-        return {"total": result.total, "page": query.page, "pages": result.pages,
-                "items": rows(result.ids)}
-
-    @app.get("/api/search", tags=["releases"], summary="Full-text search with facet counts")
-    def api_search(request: Request, q: str = "", category: str | None = None,
-                   data_type: str | None = None, leak: str | None = None,
-                   supply_chain: bool | None = None, year: str | None = None,
-                   month: str | None = None, sort: str = "date", page: int = 1,
-                   per_page: int = 20) -> dict:
-        query = query_of(request)
-        result = store().search(query)
-        return {"total": result.total, "page": query.page, "pages": result.pages,
-                "items": rows(result.ids, query),
-                "facets": {name: dict(values) for name, values in result.facets.items()}}
-
-    @app.get("/api/releases/{release_id}", tags=["releases"], summary="One release")
-    def api_release(release_id: str) -> dict:
-        release = _release(store(), release_id)
-        number = store().case_numbers_of([release.id]).get(release.id)
-        return {**_row(release, number),
-                "evidence": release.record.to_dict(with_evidence=True)["evidence"],
-                "text": release.text}
-
-    @app.get("/api/cases/{number}", tags=["cases"], summary="One case record")
-    def api_case(number: str) -> dict:
-        return asdict(_case(store(), number))
-
-    @app.get("/api/stats", tags=["statistics"], summary="Casebook statistics")
-    def api_stats() -> dict:
-        return store().cached("statistics", lambda: statistics.statistics(store()))
-
-    # -- feeds --------------------------------------------------------------------------
-    @app.get("/feeds/releases.atom", tags=["feeds"], summary="Atom feed of new releases")
-    def feed_all(request: Request) -> Response:
-        result = store().search(Query(per_page=50, sort="added"), facets=())
-        return Response(feeds.atom(str(request.base_url), "jikenbo 事件簿: 新着",
-                                   "feeds/releases.atom", rows(result.ids)),
-                        media_type="application/atom+xml; charset=utf-8")
-
-    @app.get("/feeds/categories/{name}.atom", tags=["feeds"], summary="Atom feed of a category")
-    def feed_category(request: Request, name: str) -> Response:
-        if name not in CATEGORIES:
-            raise HTTPException(404, f"unknown category {name!r}")
-        result = store().search(Query(category=name, per_page=50, sort="added"), facets=())
-        return Response(feeds.atom(str(request.base_url),
-                                   f"jikenbo 事件簿: {views.label('category', name)}",
-                                   f"feeds/categories/{name}.atom", rows(result.ids)),
-                        media_type="application/atom+xml; charset=utf-8")
-
+    api.register(app, store, rows, query_of, release_of=_release, case_of=_case,
+                 statistics=statistics.statistics, templates=templates)  # /api/ (web/api.py)
     taxii.register(app, store)  # read-only TAXII 2.1 at /taxii2/
     exports.register(app, store)  # GET /api/export/{format}
     sources_page.register(app, store, page)  # /sources and /api/sources (collect/)

@@ -1,8 +1,8 @@
 """Error answers: a Japanese HTML page for people, JSON for programs.
 
-A request gets the page when it asks for HTML (a browser's Accept header) or when its path is
-not one programs use (/api/, /feeds/, /taxii2/); otherwise the JSON the API has always sent
-(`{"detail": …}`). Every refusal goes through here — HTTP errors, unknown routes and methods,
+A request gets the page when it asks for HTML (a browser's Accept header) or when its address is
+not one programs use (/api/, /feeds/, /taxii2/, a list's .csv/.json/.atom); otherwise the API's
+one error shape, `{"error": {"status": …, "message": …}}` (web/models.py `api_error`). Every refusal goes through here — HTTP errors, unknown routes and methods,
 invalid parameters, a busy database, and the size limits the ASGI guard applies before routing.
 """
 from __future__ import annotations
@@ -11,16 +11,17 @@ import sqlite3
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jikenbo.errors import StoreBusy
+from jikenbo.web.models import api_error
 
 MACHINE_PATHS = ("/api/", "/feeds/", "/taxii2/")
+DOWNLOADS = (".csv", ".json", ".atom")  # a list taken away: /search.csv, /cases/J2024-0008.atom
 RETRY_AFTER = "5"  # seconds a client is asked to wait when the database is busy
 BUSY = "the database is busy; try again shortly"
 # status → (heading, what the reader can do about it)
@@ -41,7 +42,8 @@ STOCK = {"Not Found", "Method Not Allowed", "Bad Request", "Unauthorized", BUSY}
 def wants_html(path: str, accept: str) -> bool:
     """`/search` from anyone, or `/api/…` from a browser (Accept: text/html…): the page;
     `/api/…` from a program (Accept: */* or application/json): JSON."""
-    return "text/html" in accept or not path.startswith(MACHINE_PATHS)
+    return "text/html" in accept or not (path.startswith(MACHINE_PATHS)
+                                         or path.endswith(DOWNLOADS))
 
 
 class ErrorPages:
@@ -53,7 +55,7 @@ class ErrorPages:
     def answer(self, path: str, accept: str, status: int, detail: object,
                headers: dict[str, str] | None = None) -> Response:
         if not wants_html(path, accept):
-            return JSONResponse({"detail": detail}, status, headers=headers)
+            return api_error(status, str(detail), headers)
         heading, advice = TITLES.get(status, OTHER)
         html = self.template.render(status=status, heading=heading, advice=advice,
                                     message=_shown(detail, heading), params=None)
@@ -88,7 +90,10 @@ def register(app: FastAPI, pages: ErrorPages) -> None:
         if wants_html(request.url.path, request.headers.get("accept", "")):
             return of(request, 400, "パラメータの値が正しくありません: " + "、".join(
                 ".".join(str(part) for part in item["loc"][1:]) for item in error.errors()))
-        return await request_validation_exception_handler(request, error)
+        first = error.errors()[0] if error.errors() else {}  # programs: 400, as documented
+        where = ".".join(str(part) for part in first.get("loc", ())[1:])
+        message = str(first.get("msg", "invalid request"))
+        return api_error(400, f"{where}: {message}" if where else message)
 
     @app.exception_handler(StoreBusy)
     @app.exception_handler(sqlite3.OperationalError)
