@@ -80,7 +80,7 @@ def test_corrections_survive_relinking_reingesting_and_reextraction(store) -> No
     assert (record.organization, record.leak_status) == ("白井市水道課", "confirmed")
     # a re-extraction of the same notice writes the extractor's values under the corrections
     fresh = next(found for found in pipeline.extract_source(
-        load(release.source_locator, ReadOptions())).records
+        load(str(SAMPLE / release.source_locator), ReadOptions())).records  # stored by name
         if found.case_id == "2024-313" and found.organization == "白井市")
     store.overlay_corrections(release.id, {**fresh.to_dict(), "title": "再抽出した件名"})
     record = store.release(release.id).record
