@@ -14,7 +14,8 @@ from tests.test_scan import SCANNERS, TEXTS
     ("(漏えい|漏洩|流出)し、", ("流出し、", "漏えいし、", "漏洩し、")),
     (r"(?<!\d)(漏えい|流出)(が|を)?確認|漏洩を確認", ("確認",)),  # 漏洩を確認 holds 確認
     (r"(?<!\d)(?P<y>\d{4})\s{0,2}年\s{0,2}(?P<m>\d{1,2})月", ("年",)),
-    ("x(?=y)z", ("xz",)),  # a lookahead consumes nothing: x and z stand side by side
+    ("x(?=y)z", ("xz",)),
+    (".abc", ("abc",)),  # `.` is spelt any way, the rest one way  # a lookahead consumes nothing: x and z stand side by side
     ("a(?:b|)c", ("abc", "ac")),
     ("(?i:ab)c", ("c",)),  # the part that ignores case is not listed
     ("不正(な)?アクセス", ("不正なアクセス", "不正アクセス")),  # longer tells more
@@ -24,7 +25,7 @@ def test_required_strings(pattern: str, needs: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize("pattern", [
-    "a*", "ab|", "(?i)abc", "[^。]{1,5}", r"\d+", ".abc",
+    "a*", "ab|", "(?i)abc", "[^。]{1,5}", r"\d+", ".+",
     "a|b|c|d|e|f|g",  # more strings than are worth a look each
 ])
 def test_no_required_strings(pattern: str) -> None:
