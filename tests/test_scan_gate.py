@@ -47,3 +47,22 @@ def test_a_required_string_outside_the_bounds_does_not_count() -> None:
     assert list(scanner.finditer(text, 5)) == list(scanner.pattern.finditer(text, 5)) == []
     assert [m.span() for m in scanner.finditer(text, 0, 4)] == []
     assert [m.span() for m in scanner.finditer(text)] == [(0, 5)]
+
+
+@pytest.mark.parametrize("pattern, runs", [
+    (r"(?<!\d)\d{4}年", True),
+    (r"(?<![\d/.\-])(1[0-2]|0?[1-9])/", True),  # 0-9 are all refused before a start
+    (r"(?<![A-Za-z])[RHS]\d", True),
+    (r"(?<!年)\d{4}", False),  # a digit before a start is allowed
+    (r"(?<![0-9])\d{4}", False),  # \d holds more digits than 0-9
+    (r"\d{4}年", False),
+    (r"(?<=\d)年", False),
+])
+def test_tries_only_the_first_of_a_run_where_the_lookbehind_refuses_the_rest(
+        pattern: str, runs: bool) -> None:
+    scanner = Scanner(pattern)
+    assert (scanner.starts is not None and scanner.starts.pattern.endswith("+")) == runs
+    text = "12345年 2024年1/2 RH1 ３4年 5/6/7 ab2024年" * 3
+    for bounds in ((), (3,), (3, 40), (17, 60)):
+        assert ([m.span() for m in scanner.finditer(text, *bounds)]
+                == [m.span() for m in re.compile(pattern).finditer(text, *bounds)])

@@ -50,14 +50,15 @@ class Scanner:
     def __init__(self, pattern: re.Pattern[str] | str) -> None:
         self.pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
         starts = None if _skips_ahead(self.pattern) else first_characters(self.pattern)
+        if starts and _first_of_run_only(self.pattern, starts):
+            starts += "+"  # one try per run of start characters: `2024` is tried at `2` only
         self.starts = re.compile(starts, self.pattern.flags) if starts else None
         self.needs = required_strings(self.pattern)
 
     def finditer(self, text: str, pos: int = 0,
                  endpos: int | None = None) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
-        # A match lies within [pos, end), and so does the string it needs.
-        if self.needs and all(text.find(need, pos, end) < 0 for need in self.needs):
+        if self.needs and not self._may_match(text, pos, end):
             return
         if self.starts is None:
             yield from self.pattern.finditer(text, pos, end)
@@ -82,6 +83,13 @@ class Scanner:
                 return
             if misses == _DENSE:
                 misses, since = 0, at
+
+
+    def _may_match(self, text: str, pos: int, end: int) -> bool:
+        """Whether [pos, end) of `text`, where a match would lie, holds a string it needs."""
+        if pos == 0 and end == len(text):  # the usual call: `in` on the whole text is cheapest
+            return any(map(text.__contains__, self.needs))
+        return any(text.find(need, pos, end) >= 0 for need in self.needs)
 
 
 def first_characters(pattern: re.Pattern[str]) -> str | None:
@@ -231,6 +239,34 @@ def _listed(items: list) -> frozenset[str] | None:
         else:  # a negated class, a category (\d holds every script's digits), a long range
             return None
     return frozenset(chars) if len(chars) <= _SPELLINGS else None
+
+
+def _first_of_run_only(pattern: re.Pattern[str], starts: str) -> bool:
+    """Whether a match can begin only on the first of a run of start characters: the pattern
+    opens with a lookbehind refusing a character before it (`(?<!\\d)\\d{4}年`) that every
+    start character is. A start inside a run has one of them before it, so it is refused."""
+    items = _parser.parse(pattern.pattern, pattern.flags).data
+    if not items or items[0][0] is not sre.ASSERT_NOT or items[0][1][0] != -1:
+        return False
+    behind = items[0][1][1].data
+    if len(behind) != 1 or behind[0][0] not in (sre.LITERAL, sre.IN):
+        return False
+    refused = [behind[0]] if behind[0][0] is sre.LITERAL else behind[0][1]
+    try:
+        refusing = re.compile("[" + "".join(_class_items(refused)) + "]", pattern.flags)
+    except _Unbounded:
+        return False
+    return all(_refused(item, refused, refusing) for item in _parser.parse(starts).data[0][1])
+
+
+def _refused(item: tuple, refused: list, refusing: re.Pattern[str]) -> bool:
+    """Whether every character of the class item `item` is one `refusing` matches."""
+    op, value = item
+    if op is sre.CATEGORY:  # \d: only the same category holds all of its characters
+        return item in refused
+    low, high = (value, value) if op is sre.LITERAL else value
+    return high - low < _SPELLINGS and all(refusing.fullmatch(chr(code))
+                                           for code in range(low, high + 1))
 
 
 def alphabet(*patterns: str) -> str | None:
