@@ -58,7 +58,7 @@ class Scanner:
     def finditer(self, text: str, pos: int = 0,
                  endpos: int | None = None) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
-        if self.needs and not self._may_match(text, pos, end):
+        if self.needs and not self.may_match(text, pos, end):
             return
         if self.starts is None:
             yield from self.pattern.finditer(text, pos, end)
@@ -85,7 +85,7 @@ class Scanner:
                 misses, since = 0, at
 
 
-    def _may_match(self, text: str, pos: int, end: int) -> bool:
+    def may_match(self, text: str, pos: int, end: int) -> bool:
         """Whether [pos, end) of `text`, where a match would lie, holds a string it needs."""
         if pos == 0 and end == len(text):  # the usual call: `in` on the whole text is cheapest
             return any(map(text.__contains__, self.needs))
