@@ -17,18 +17,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cached_property
-from heapq import merge
 
 from jikenbo import data
 from jikenbo.extract.context import Finding, PostText
 from jikenbo.extract.heading import Span
 from jikenbo.extract.scan import Scanner
+from jikenbo.extract.scanset import ScannerSet
 
 _TABLE = data.load("leak_status")
-# One pattern per entry, each searched over the whole text once: Python's re tries every branch
-# of a long alternation at every position (ten times slower than the entries one by one).
+# One pattern per entry, all of a kind searched in one scan (extract/scanset.py): Python's re
+# tries every branch of a long alternation at every position (ten times slower).
 _PATTERNS = {name: [Scanner(entry) for entry in _TABLE[name]]
              for name in ("confirmed", "none", "suspected", "headline", "not_confirmed")}
+_PHRASES = {name: ScannerSet(scanners) for name, scanners in _PATTERNS.items()}
 _HEDGE = re.compile("|".join(_TABLE["hedge_after"]))
 _SOFT_HEDGE = re.compile(_TABLE["soft_hedge"])
 _NEGATED_HEDGE = re.compile(_TABLE["negated_hedge_after"])
@@ -88,8 +89,7 @@ class _Phrases:
         """The first phrase of kind `name`, in text order (the entries' matches merged by start,
         an earlier entry first on a tie), that stands as written."""
         text, sentences = self.text, self.sentences
-        for match in merge(*(pattern.finditer(text) for pattern in _PATTERNS[name]),
-                           key=lambda match: match.start()):
+        for match in _PHRASES[name].finditer(text):
             number = bisect_right(self.starts, match.start()) - 1
             if number < 0 or match.end() > sentences[number][1]:
                 continue

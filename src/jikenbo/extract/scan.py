@@ -12,6 +12,12 @@ That is exact, not a heuristic: a match can only start on one of those character
 the text before it). So `Scanner(p).finditer(text)` yields what `p.finditer(text)` yields, in the
 same order, and a pattern the reading does not cover (one that can match the empty string, or
 opens with `.` or a negated class, where nearly every character is a start) is scanned as before.
+
+Most cue patterns match nowhere in a given post, yet each scan reads the whole text, and a post
+is read by some two hundred of them. The reading also learns a few strings one of which every
+match must contain — `(漏えい|漏洩|流出)し、` needs `漏えいし、`, `漏洩し、` or `流出し、` — and
+`str.find` tells whether the text holds one far faster than `re` reads it for the pattern. A text
+holding none of them has no match: the scan is skipped, which is exact as well.
 """
 from __future__ import annotations
 
@@ -24,6 +30,8 @@ _ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)  # consume nothing: the next 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _DENSE = 64  # failed tries within twice as many characters: the start class is no filter here
 _CLASSES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
+_SPELLINGS = 32  # a part of a pattern spelt more ways than this is not listed
+_CHECKS = 6  # at most this many strings are looked for before a scan
 
 
 class _Unbounded(Exception):
@@ -42,11 +50,16 @@ class Scanner:
     def __init__(self, pattern: re.Pattern[str] | str) -> None:
         self.pattern = re.compile(pattern) if isinstance(pattern, str) else pattern
         starts = None if _skips_ahead(self.pattern) else first_characters(self.pattern)
+        if starts and _first_of_run_only(self.pattern, starts):
+            starts += "+"  # one try per run of start characters: `2024` is tried at `2` only
         self.starts = re.compile(starts, self.pattern.flags) if starts else None
+        self.needs = required_strings(self.pattern)
 
     def finditer(self, text: str, pos: int = 0,
                  endpos: int | None = None) -> Iterator[re.Match[str]]:
         end = len(text) if endpos is None else endpos
+        if self.needs and not self.may_match(text, pos, end):
+            return
         if self.starts is None:
             yield from self.pattern.finditer(text, pos, end)
             return
@@ -72,6 +85,13 @@ class Scanner:
                 misses, since = 0, at
 
 
+    def may_match(self, text: str, pos: int, end: int) -> bool:
+        """Whether [pos, end) of `text`, where a match would lie, holds a string it needs."""
+        if pos == 0 and end == len(text):  # the usual call: `in` on the whole text is cheapest
+            return any(map(text.__contains__, self.needs))
+        return any(text.find(need, pos, end) >= 0 for need in self.needs)
+
+
 def first_characters(pattern: re.Pattern[str]) -> str | None:
     """A character class holding every character a match of `pattern` can begin with, or None
     when there is no such short list or the pattern can match the empty string.
@@ -88,6 +108,165 @@ def first_characters(pattern: re.Pattern[str]) -> str | None:
     if can_be_empty or not chars:
         return None
     return "[" + "".join(dict.fromkeys(chars)) + "]"
+
+
+def required_strings(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """A few strings one of which every match of `pattern` contains, or () when the pattern
+    has no such short list (or ignores case, where each would need every spelling).
+
+    >>> required_strings(re.compile(r"(?<!\\d)(漏えい|流出)(が|を)?確認|漏洩を確認"))
+    ('確認',)
+    """
+    if pattern.flags & (re.IGNORECASE | re.LOCALE):
+        return ()
+    best = _best(_needed(_parser.parse(pattern.pattern, pattern.flags).data), _CHECKS)
+    return tuple(sorted(best)) if best else ()
+
+
+def _best(options: list[frozenset[str]], most: int) -> frozenset[str] | None:
+    """The most telling option of at most `most` strings: the longest shortest string, then
+    the fewest strings (`流出し、` tells more than `し、`)."""
+    usable = [option for option in options if len(option) <= most]
+    return max(usable, key=lambda option: (min(map(len, option)), -len(option)), default=None)
+
+
+def _needed(items: list) -> list[frozenset[str]]:
+    """Options of strings, one of which a match of the sequence `items` contains in each
+    option: its runs of parts spelt a few ways (`流出(し|さ)れ`), its runs of parts spelt one
+    way (`確認`), and what the parts it must go through need."""
+    options: list[frozenset[str]] = []
+    run, fixed = [""], ""
+    for item in items:
+        options += _needed_in(item)
+        spellings = _spellings([item])
+        if spellings is None:
+            run, fixed = _closed(options, run, fixed)
+            continue
+        if len(spellings) > 1 or "" in spellings:
+            fixed = _closed(options, [], fixed)[1]
+        elif spellings:
+            fixed += next(iter(spellings))
+        joined = [a + b for a in run for b in spellings]
+        if len(joined) > _SPELLINGS:
+            run = _closed(options, run, "")[0]
+            joined = list(spellings)
+        run = joined
+    _closed(options, run, fixed)
+    return options
+
+
+def _closed(options: list[frozenset[str]], run: list[str], fixed: str) -> tuple[list[str], str]:
+    """Adds a finished run and a finished fixed string to `options`; returns fresh ones."""
+    if run and "" not in run:
+        options.append(frozenset(run))
+    if fixed:
+        options.append(frozenset({fixed}))
+    return [""], ""
+
+
+def _needed_in(item: tuple) -> list[frozenset[str]]:
+    """What one part a match must go through (a group, an alternation, a repeat) needs."""
+    op, value = item
+    if op is sre.SUBPATTERN and not value[1] & (re.IGNORECASE | re.LOCALE):
+        return _needed(value[3].data)
+    if op is sre.ATOMIC_GROUP:
+        return _needed(value.data)
+    if op in _REPEATS and value[0] >= 1:
+        return _needed(value[2].data)
+    if op is sre.BRANCH:
+        joined: set[str] = set()
+        for branch in value[1]:  # the fewest strings from each branch keep the union short
+            own = min(_needed(branch.data), key=lambda option: (len(option), -min(map(len, option))),
+                      default=None)
+            if not own:
+                return []
+            joined |= own
+        # A text holding `漏洩を確認` holds `確認`: the longer string adds nothing.
+        return [frozenset(one for one in joined
+                          if not any(other != one and other in one for other in joined))]
+    return []
+
+
+def _spellings(items: list) -> frozenset[str] | None:
+    """Every text the sequence `items` can consume, when that is a short list; lookarounds and
+    anchors consume nothing, so the text on either side of them is one piece of the match."""
+    out = frozenset({""})
+    for op, value in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is sre.LITERAL:
+            part = frozenset({chr(value)})
+        elif op is sre.IN:
+            part = _listed(value)
+        elif op is sre.SUBPATTERN:
+            part = None if value[1] & (re.IGNORECASE | re.LOCALE) else _spellings(value[3].data)
+        elif op is sre.BRANCH:
+            parts = [_spellings(branch.data) for branch in value[1]]
+            part = None if None in parts else frozenset().union(*parts)
+        elif op in _REPEATS and value[1] <= 3:
+            part = _repeated(_spellings(value[2].data), value[0], value[1])
+        else:
+            part = None
+        if part is None:
+            return None
+        out = frozenset(a + b for a in out for b in part)
+        if len(out) > _SPELLINGS:
+            return None
+    return out
+
+
+def _repeated(body: frozenset[str] | None, low: int, high: int) -> frozenset[str] | None:
+    if body is None:
+        return None
+    out, current = set(), {""}
+    for count in range(high + 1):
+        if count >= low:
+            out |= current
+        current = {a + b for a in current for b in body}
+        if len(out) + len(current) > _SPELLINGS:
+            return None
+    return frozenset(out)
+
+
+def _listed(items: list) -> frozenset[str] | None:
+    """The characters of a class written as a short list (`[がを]`), else None."""
+    chars: set[str] = set()
+    for op, value in items:
+        if op is sre.LITERAL:
+            chars.add(chr(value))
+        elif op is sre.RANGE and value[1] - value[0] < _SPELLINGS:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        else:  # a negated class, a category (\d holds every script's digits), a long range
+            return None
+    return frozenset(chars) if len(chars) <= _SPELLINGS else None
+
+
+def _first_of_run_only(pattern: re.Pattern[str], starts: str) -> bool:
+    """Whether a match can begin only on the first of a run of start characters: the pattern
+    opens with a lookbehind refusing a character before it (`(?<!\\d)\\d{4}年`) that every
+    start character is. A start inside a run has one of them before it, so it is refused."""
+    items = _parser.parse(pattern.pattern, pattern.flags).data
+    if not items or items[0][0] is not sre.ASSERT_NOT or items[0][1][0] != -1:
+        return False
+    behind = items[0][1][1].data
+    if len(behind) != 1 or behind[0][0] not in (sre.LITERAL, sre.IN):
+        return False
+    refused = [behind[0]] if behind[0][0] is sre.LITERAL else behind[0][1]
+    try:
+        refusing = re.compile("[" + "".join(_class_items(refused)) + "]", pattern.flags)
+    except _Unbounded:
+        return False
+    return all(_refused(item, refused, refusing) for item in _parser.parse(starts).data[0][1])
+
+
+def _refused(item: tuple, refused: list, refusing: re.Pattern[str]) -> bool:
+    """Whether every character of the class item `item` is one `refusing` matches."""
+    op, value = item
+    if op is sre.CATEGORY:  # \d: only the same category holds all of its characters
+        return item in refused
+    low, high = (value, value) if op is sre.LITERAL else value
+    return high - low < _SPELLINGS and all(refusing.fullmatch(chr(code))
+                                           for code in range(low, high + 1))
 
 
 def alphabet(*patterns: str) -> str | None:
