@@ -110,7 +110,8 @@ class WatchTables:
              link.etag, link.last_modified, now, now))
 
     def add_collected(self, source_id: int, url: str, release_ids: list[str]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO watch_releases VALUES (?, ?, ?, ?)",
+        self.db.executemany("INSERT INTO watch_releases VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT DO NOTHING",
                             [(source_id, rid, url, _now()) for rid in release_ids])
 
     # -- reading, for the /sources page -----------------------------------------------------
