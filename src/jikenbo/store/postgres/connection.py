@@ -175,7 +175,8 @@ class Database:
         key = _KEYS.get(inserted.group(1).lower()) if inserted else None
         if key and "RETURNING" not in sql.upper():
             sql = f"{sql} RETURNING {key}"
-        cursor = self.connection.execute(placeholders(sql), tuple(parameters))
+        with self._failures():
+            cursor = self.connection.execute(placeholders(sql), tuple(parameters))
         if key:
             found = cursor.fetchone()
             return Cursor(cursor, found[0] if found else None)
@@ -188,9 +189,31 @@ class Database:
         if not self.in_transaction:
             with self.writing():
                 return self.executemany(sql, rows)
-        with self.connection.cursor() as cursor:
+        with self._failures(), self.connection.cursor() as cursor:
             cursor.executemany(placeholders(sql), rows)
         return Cursor(None)
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        """The server gone or refusing mid-command: one line for the user, not a traceback
+        (a lock waited on too long goes on to `writing`, which reports it as busy)."""
+        try:
+            yield
+        except errors.LockNotAvailable:
+            raise
+        except psycopg.OperationalError as error:
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise JikenboError(f"PostgreSQL at {display(self.url)}: {reason}; nothing more "
+                               "was changed") from None
+
+    def stream(self, sql: str, parameters: Sequence[Any] = (),
+               size: int = 2000) -> Iterator[Row]:
+        """The rows of a query fetched `size` at a time (a server-side cursor in one read
+        view), so that a million releases never sit in memory at once."""
+        with self.snapshot(), self.connection.cursor(name="jikenbo_stream") as cursor:
+            cursor.itersize = size
+            cursor.execute(placeholders(sql), tuple(parameters))
+            yield from cursor
 
     @contextmanager
     def writing(self) -> Iterator[None]:
