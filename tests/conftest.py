@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -149,16 +150,27 @@ def pg_template(pg_server: str) -> str:
 _PG_COUNT = iter(range(1, 1_000_000))
 
 
+@contextmanager
+def pg_database(server: str, template: str = "template0") -> Iterator[str]:
+    """A new database (a copy of `template`: a migrated one, or template0 for an empty one
+    with the UTF-8 ctype), dropped afterwards."""
+    from jikenbo.store.postgres import close_pool
+    name = f"jikenbo_test_{os.getpid()}_{next(_PG_COUNT)}"
+    _pg_admin(server, f"CREATE DATABASE {name} TEMPLATE {template}" + (
+        " ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'" if template == "template0" else ""))
+    url = _pg_database(server, name)
+    try:
+        yield url
+    finally:
+        close_pool(url)
+        _pg_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
 def pg_url(pg_server: str, pg_template: str) -> Iterator[str]:
     """A fresh, migrated PostgreSQL database of this test's own, dropped afterwards."""
-    from jikenbo.store.postgres import close_pool
-    name = f"jikenbo_test_{os.getpid()}_{next(_PG_COUNT)}"
-    _pg_admin(pg_server, f"CREATE DATABASE {name} TEMPLATE {pg_template}")
-    url = _pg_database(pg_server, name)
-    yield url
-    close_pool(url)
-    _pg_admin(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with pg_database(pg_server, pg_template) as url:
+        yield url
 
 
 def _pg_database(server: str, name: str) -> str:
