@@ -127,7 +127,7 @@ class WatchTables:
         return self.db.execute(
             "SELECT r.id, r.heading, r.published, w.url, w.collected_at FROM watch_releases w "
             "JOIN releases r ON r.id = w.release_id WHERE w.source_id = ? "
-            "ORDER BY w.collected_at DESC, r.published DESC LIMIT ?",
+            "ORDER BY w.collected_at DESC, r.published IS NULL, r.published DESC LIMIT ?",
             (source_id, limit)).fetchall()
 
     def collected_total(self, source_id: int) -> int:
