@@ -13,6 +13,8 @@ from jikenbo.errors import JikenboError
 from jikenbo.sources import ReadOptions, load
 from jikenbo.store import open_store
 from jikenbo.store.postgres import PostgresStore
+from jikenbo.store import search
+from jikenbo.store.search import Query
 from jikenbo.store.watch import WatchEntry
 from tests.conftest import _pg_admin, _pg_database, pg_database, run_cli, sample_pages
 
@@ -127,3 +129,18 @@ def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
 def test_a_password_is_never_shown(tmp_path: Path) -> None:
     done = run_cli("cases", "--db", f"postgresql://me:s3cret@/casebook?host={tmp_path}")
     assert b"s3cret" not in done.stderr and b"me:***@" in done.stderr
+
+
+def test_search_columns_are_folded_again_when_the_rules_change(pg_url: str) -> None:
+    store = open_store(pg_url)
+    pipeline.ingest(store, [str(sample_pages()[0])], ReadOptions())
+    found = store.search(Query(q="漏洩")).ids
+    store.db.execute("UPDATE store_state SET value = 'older rules' WHERE name = 'fold_signature'")
+    store.db.execute("UPDATE releases SET folded = '', grams = '{}'")
+    store.close()
+    search._INDEXES.clear()  # this process's cached term masks would answer without the columns
+    reopened = open_store(pg_url)
+    try:
+        assert found and reopened.search(Query(q="漏えい")).ids == found
+    finally:
+        reopened.close()

@@ -18,6 +18,7 @@ from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 from jikenbo.store.cases import CaseTables
+from jikenbo.store.fold import SIGNATURE
 from jikenbo.store.postgres.connection import Database, close_pool, display
 from jikenbo.store.postgres.search import POSTGRES, folded, gram_list
 from jikenbo.store.sqlite import _JSON_COLUMNS, _RELEASE_COLUMNS, _stored
@@ -45,12 +46,33 @@ class PostgresStore(CaseTables):
         try:
             _migrate(self.db.connection)
             _check_trigrams(self.db.connection, url)
+            self._refold()
         except BaseException:
             self.db.close()
             raise
 
     def writing(self):
         return self.db.writing()
+
+    def _refold(self) -> None:
+        """Fold the search columns again when the folding rules (data/variants.json) changed
+        since they were written; store_state keeps the rules' signature, as SQLite's
+        user_version does."""
+        def current() -> bool:
+            row = self.db.execute("SELECT value FROM store_state "
+                                  "WHERE name = 'fold_signature'").fetchone()
+            return row is not None and row[0] == str(SIGNATURE)
+
+        if current():
+            return
+        with self.writing():
+            if current():  # another process did it while we waited
+                return
+            rows = self.db.execute("SELECT rowid, heading, text FROM releases").fetchall()
+            self.db.executemany("UPDATE releases SET folded = ?, grams = ? WHERE rowid = ?",
+                                [(folded(heading, text), gram_list(text), rowid)
+                                 for rowid, heading, text in rows])
+            self._set_state("fold_signature", str(SIGNATURE))
 
     def migrations(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT name FROM schema_migrations "
