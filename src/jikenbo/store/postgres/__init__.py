@@ -14,6 +14,7 @@ import psycopg
 
 from jikenbo.cases import LinkItem, link_item
 from jikenbo.errors import JikenboError
+from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
@@ -100,33 +101,29 @@ class PostgresStore(CaseTables):
                  source.title, source.fetched_at, source.data, source.text)).lastrowid
         else:
             source_id, version = row
-        new = sum(self._add_release(source_id, release) for release in releases)
+        new = self._add_releases(source_id, releases)
         self.db.executemany("INSERT INTO occurrences VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                             [(r.id, source_id, r.start, r.end) for r in releases])
-        return SourceOutcome(source_id, version, source_new, new, len(releases) - new)
+        return SourceOutcome(source_id, version, source_new, len(new), len(releases) - len(new))
 
-    def _add_release(self, source_id: int, release: ReleaseRow) -> int:
-        record = release.record.to_dict()
-        values = [json.dumps(record[name], ensure_ascii=False) if name in _JSON_COLUMNS
-                  else record[name] for name in _RELEASE_COLUMNS]
-        evidence = json.dumps(release.record.to_dict(with_evidence=True)["evidence"],
-                              ensure_ascii=False)
-        features = json.dumps(link_item(release.id, release.record, release.text).to_json(),
-                              ensure_ascii=False)
+    def _add_releases(self, source_id: int, releases: Sequence[ReleaseRow]) -> set[str]:
+        """Insert the releases not stored yet (one pipelined batch); returns their ids."""
+        if not releases:
+            return set()
         marks = ", ".join("?" * (11 + len(_RELEASE_COLUMNS)))
-        stored = self.db.execute(
+        new = set(self.db.returning(
             f"INSERT INTO releases ({_RELEASE_INSERT}) VALUES ({marks}) "
-            "ON CONFLICT (id) DO NOTHING RETURNING rowid",
-            (release.id, source_id, release.start, release.end, record["heading"], release.text,
-             *values, evidence, features, _now(), folded(record["heading"], release.text),
-             gram_list(release.text))).fetchone()
-        if stored is None:
-            return 0
+            "ON CONFLICT (id) DO NOTHING RETURNING id",
+            [_release_values(source_id, release) for release in releases]))
+        records: dict[str, Record] = {}
+        for release in releases:  # the first of a text a page holds twice is the one stored
+            if release.id in new:
+                records.setdefault(release.id, release.record)
         self.db.executemany("INSERT INTO release_categories VALUES (?, ?)",
-                            [(release.id, item) for item in record["categories"]])
+                            [(rid, item) for rid, r in records.items() for item in r.categories])
         self.db.executemany("INSERT INTO release_data_types VALUES (?, ?)",
-                            [(release.id, item) for item in record["data_types"]])
-        return 1
+                            [(rid, item) for rid, r in records.items() for item in r.data_types])
+        return new
 
     def _set_state(self, name: str, value: str) -> None:
         self.db.execute("INSERT INTO store_state VALUES (?, ?) ON CONFLICT (name) "
@@ -231,6 +228,19 @@ class PostgresStore(CaseTables):
 
     def close(self) -> None:
         self.db.close()
+
+
+def _release_values(source_id: int, release: ReleaseRow) -> tuple:
+    record = release.record.to_dict()
+    values = [json.dumps(record[name], ensure_ascii=False) if name in _JSON_COLUMNS
+              else record[name] for name in _RELEASE_COLUMNS]
+    evidence = json.dumps(release.record.to_dict(with_evidence=True)["evidence"],
+                          ensure_ascii=False)
+    features = json.dumps(link_item(release.id, release.record, release.text).to_json(),
+                          ensure_ascii=False)
+    return (release.id, source_id, release.start, release.end, record["heading"], release.text,
+            *values, evidence, features, _now(), folded(record["heading"], release.text),
+            gram_list(release.text))
 
 
 def _migrate(connection: psycopg.Connection) -> None:
