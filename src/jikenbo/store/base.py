@@ -10,6 +10,7 @@ from typing import Protocol
 from jikenbo.normalize import nfkc
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
+from jikenbo.store.stats import Statistics
 from jikenbo.store.watch import WatchTables
 
 
@@ -102,10 +103,6 @@ class Store(Protocol):
         """Store a curator action (corrections added and dropped, registry rows set) and how
         to revert it; returns its id (store/cases.py)."""
 
-    def undo_action(self, action_id: int | None = None) -> tuple:
-        """Revert a curator action (the latest not undone, or `action_id`); returns it
-        (cases.Action) and the registry rows (number, anchor, preferred) as they were before."""
-
     def describe_action(self, action_id: int, summary: str) -> None:
         """Replace an action's summary (a split names the number it gave once relinked)."""
 
@@ -140,6 +137,32 @@ class Store(Protocol):
     def case_total(self, year: str | None = None) -> int:
         """How many cases (of a year's numbers)."""
 
+    # field curation and review (store/curation.py)
+    def correct_release(self, release_id: str, values: dict, summary: str, note: str = "",
+                        reviewed: bool = False) -> int:
+        """Store a curator's field values for a release (kept across re-extraction and
+        relinking; the release's columns hold them) as one logged, undoable action."""
+
+    def review_release(self, release_id: str, summary: str, note: str = "") -> int:
+        """Mark a release 確認済み as one logged, undoable action."""
+
+    def overlay_corrections(self, release_id: str, extracted: dict) -> None:
+        """Store a re-extraction's values of a release (a record dict) under the corrections
+        in force, which stay in force."""
+
+    def undo_action(self, action_id: int | None = None) -> tuple:
+        """Revert a curator action (case corrections, field corrections, reviews)."""
+
+    def corrections_in_force(self, ids: Sequence[str] | None = None) -> dict:
+        """Release id → field → its latest correction (store.curation.Correction)."""
+
+    def reviews(self, ids: Sequence[str] | None = None) -> dict:
+        """Release id → its review (store.curation.Review)."""
+
+    def unreviewed_releases(self) -> list[StoredRelease]: ...
+
+    def curated_releases(self) -> list[StoredRelease]: ...
+
     # search and pages
     def search(self, query, facets=()):
         """Releases matching a store.search.Query, with facet counts."""
@@ -156,6 +179,10 @@ class Store(Protocol):
 
     def stored_times(self) -> dict[str, str]:
         """Release id → when it was stored (ISO time, UTC)."""
+
+    def statistics(self) -> Statistics:
+        """Counts by month, year, category and leak status, and the supply-chain cases
+        (store/stats.py: portable SQL every backend runs)."""
 
     watch: "WatchTables"  # the collector's tables (store/watch.py)
 

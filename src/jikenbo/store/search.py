@@ -208,12 +208,13 @@ class FacetIndex:
     A search is then a few `&` of Python integers and a `bit_count()` per facet value, so its
     cost hardly depends on how many releases match. Turning the rowids a full-text match
     returns into a mask is done by numpy, as is picking a page by affected count. Built once
-    per database version (the highest release rowid: stored records never change) and shared
-    by all threads.
+    per database version (the highest release rowid, and the count of curators' corrections,
+    the only changes of stored records) and shared by all threads.
     """
 
     def __init__(self, db: sqlite3.Connection, version: int, dialect: Dialect = SQLITE) -> None:
         self.version = version
+        self.stamp: tuple[int, str] = (version, "0")  # set by facet_index
         self.dialect = dialect
         rows = db.execute(dialect.incidents).fetchall()
         self.size = len(rows)
@@ -298,12 +299,16 @@ _BUILDING = threading.Lock()
 def facet_index(db: sqlite3.Connection, key: str, dialect: Dialect = SQLITE) -> FacetIndex:
     with dialect.snapshot(db):
         version = db.execute(dialect.version).fetchone()[0]
+        # a curator's correction changes stored values in place (store/curation.py counts them)
+        edits = db.execute("SELECT value FROM store_state WHERE name = 'record_edits'").fetchone()
+        stamp = (version, edits[0] if edits else "0")
         index = _INDEXES.get(key)
-        if index is None or index.version != version:
+        if index is None or index.stamp != stamp:
             with _BUILDING:
                 index = _INDEXES.get(key)
-                if index is None or index.version != version:
+                if index is None or index.stamp != stamp:
                     index = FacetIndex(db, version, dialect)
+                    index.stamp = stamp
                     _INDEXES[key] = index
     return index
 

@@ -18,6 +18,8 @@ from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 from jikenbo.store.cases import CaseTables
+from jikenbo.store.curation import CurationTables
+from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
 
 _RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
@@ -29,7 +31,8 @@ BUSY_TIMEOUT_S = float(os.environ.get("JIKENBO_BUSY_TIMEOUT") or 30)
 _JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
 
 
-class SQLiteStore(CaseTables):
+# Curation comes before cases: its undo extends the cases' undo.
+class SQLiteStore(CurationTables, CaseTables, StatisticsQueries):
     def __init__(self, path: str) -> None:
         self.path = path
         self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
