@@ -31,7 +31,10 @@ class SourceOutcome:
     version: int
     source_new: bool
     new: int
-    unchanged: int
+    unchanged: int              # texts stored before, here or elsewhere, and near-duplicates
+    versions: int = 0           # changed texts stored as new versions of their release
+    release_ids: tuple[str, ...] = ()  # the id each release row is stored under, in order
+    kinds: tuple[str, ...] = ()  # and as what: new, same, version or occurrence
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,24 @@ class Store(Protocol):
     the same tests on both."""
 
     def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
-        """Store one source and its releases in one transaction; same content changes nothing."""
+        """Store one source and its releases in one transaction; same content changes nothing.
+        A release already stored keeps its id: a changed text of it becomes its next version,
+        a near-duplicate another occurrence (store/versions.py, jikenbo.same_release)."""
 
     def releases(self) -> Iterator[StoredRelease]:
         """Every stored release, oldest release date first."""
 
     def release(self, id_prefix: str) -> StoredRelease | None:
         """The release whose id starts with `id_prefix` (at least 6 characters)."""
+
+    def release_versions(self, release_id: str) -> list:
+        """The release's versions (store.versions.ReleaseVersion), first first."""
+
+    def occurrences(self, release_id: str) -> list:
+        """Every place the release was read (store.versions.Occurrence)."""
+
+    def archived_source(self, source_id: int):
+        """A stored source with its kind, encoding and bytes (store.versions.ArchivedSource)."""
 
     def source_data(self, source_id: int) -> tuple[str, bytes, str]:
         """The archived original of a source: locator, bytes and decoded text."""

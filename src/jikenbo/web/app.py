@@ -32,7 +32,8 @@ from jikenbo.errors import InputError, JikenboError, StoreBusy
 from jikenbo.record import CATEGORIES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import exports, feeds, reports, snippets, statistics, taxii, views, writes
+from jikenbo.web import (archive, exports, feeds, reports, snippets, statistics, taxii, views,
+                         writes)
 from jikenbo.web import sources as sources_page
 from jikenbo.web import review as review_pages
 
@@ -154,8 +155,8 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
                     added=store().added_times([release.id]).get(release.id),
                     text=snippets.highlight(release.text, release.start, release.record.evidence,
                                             snippets.terms_of(request.query_params.get("q"))),
-                    evidence=release.record.evidence, source_url=views.safe_url(
-                        release.source_locator), archive=store().source_data(release.source_id)[2])
+                    evidence=release.record.evidence,
+                    **archive.release_context(store(), release))
 
     @app.get("/cases", response_class=HTMLResponse, include_in_schema=False)
     def cases_page(request: Request):
@@ -268,6 +269,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     taxii.register(app, store)  # read-only TAXII 2.1 at /taxii2/
     exports.register(app, store)  # GET /api/export/{format}
     sources_page.register(app, store, page)  # /sources and /api/sources (collect/)
+    archive.register(app, store, page, _release)  # /releases/ID/source, /releases/ID/original
 
     # -- writing, only with a token -----------------------------------------------------
     if token:
