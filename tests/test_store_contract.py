@@ -2,6 +2,7 @@
 server), and the two backends' answers compared with each other."""
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,9 @@ from jikenbo.store import open_store
 from jikenbo.store.fold import searchable
 from jikenbo.store.search import Query
 from jikenbo.store.watch import SeenLink, WatchEntry
-from tests.conftest import pg_database, sample_pages
+from tests import test_review_store as review_tests
+from tests import test_versions as version_tests
+from tests.conftest import SAMPLE, pg_database, run_cli, sample_pages
 
 BACKENDS = ("sqlite", "postgres")
 
@@ -103,7 +106,7 @@ def test_releases_come_oldest_first_and_by_any_unique_prefix(casebook) -> None:
 def test_the_archived_original_is_kept_byte_for_byte(casebook) -> None:
     release = next(casebook.releases())
     locator, data, text = casebook.source_data(release.source_id)
-    assert data == Path(locator).read_bytes()
+    assert data == next(page for page in sample_pages() if page.name == locator).read_bytes()
     assert release.text in text or release.text.strip() in text
 
 
@@ -255,3 +258,42 @@ def test_copy_refuses_a_casebook_that_is_not_empty(sqlite_casebook, store) -> No
     assert store.counts() == sqlite_casebook.counts()
     assert store.case_numbers() == sqlite_casebook.case_numbers()
     assert store.search(Query(q="紛失")).ids == sqlite_casebook.search(Query(q="紛失")).ids
+
+
+# -- the store tests of other modules, run again on PostgreSQL ------------------------------------
+def _store_checks(module, names: tuple[str, ...]) -> list:
+    return [pytest.param(getattr(module, name), id=name) for name in names]
+
+
+VERSION_CHECKS = _store_checks(version_tests, (
+    "test_a_changed_page_becomes_a_version_and_reingesting_changes_nothing",
+    "test_the_same_text_at_another_locator_is_another_occurrence",
+    "test_the_casebook_print_is_the_same_release_as_the_issuers_page"))
+CURATION_CHECKS = _store_checks(review_tests, (
+    "test_a_correction_is_in_force_and_keeps_the_extracted_value",
+    "test_search_and_facets_read_the_corrected_values",
+    "test_linking_uses_the_corrected_organisation",
+    "test_undo_puts_back_what_was_in_force_before",
+    "test_correcting_to_the_same_value_stores_nothing",
+    "test_review_marks_a_release_and_undo_unmarks_it",
+    "test_the_queue_puts_the_least_sure_releases_and_fields_first",
+    "test_correct_and_review_together"))
+
+
+@pytest.mark.parametrize("check", VERSION_CHECKS)
+def test_versions_and_occurrences_on_postgresql(check, pg_url: str, tmp_path: Path) -> None:
+    """tests/test_versions.py's store tests (CLI ingests into --db) with a PostgreSQL URL."""
+    wanted = inspect.signature(check).parameters
+    check(**{name: value for name, value in (("db", pg_url), ("tmp_path", tmp_path))
+             if name in wanted})
+
+
+@pytest.mark.parametrize("check", CURATION_CHECKS)
+def test_field_curation_on_postgresql(check, pg_url: str) -> None:
+    """tests/test_review_store.py's tests on the sample casebook ingested into PostgreSQL."""
+    assert run_cli("ingest", "--db", pg_url, str(SAMPLE)).returncode == 0
+    store = open_store(pg_url)
+    try:
+        check(store)
+    finally:
+        store.close()

@@ -1,5 +1,6 @@
 """Copy a whole casebook between backends (SQLite ⇄ PostgreSQL), table by table, losing
-nothing: archived originals, releases, case numbers and registry, curator history, watch tables.
+nothing: archived originals, releases and their versions, case numbers and registry, curator
+history (case and field corrections, reviews), watch tables.
 
 Rows keep their ids (the order releases were stored in too); the destination's own search index
 is built from the copied text (SQLite's FTS tables when it is next opened, PostgreSQL's folded
@@ -35,8 +36,11 @@ TABLES = (
                        "ingested_at"), "rowid", booleans=("is_incident", "supply_chain")),
     Table("release_categories", ("release_id", "category"), "release_id, category"),
     Table("release_data_types", ("release_id", "data_type"), "release_id, data_type"),
-    Table("occurrences", ("release_id", "source_id", "start_offset", "end_offset"),
-          "source_id, start_offset, release_id"),
+    Table("occurrences", ("release_id", "source_id", "start_offset", "end_offset",
+                          "content_id"), "source_id, start_offset, release_id"),
+    Table("release_versions", ("release_id", "version", "content_id", "source_id",
+                               "start_offset", "end_offset", "text", "fetched_at", "added_at"),
+          "release_id, version"),
     Table("case_members", ("release_id", "number"), "release_id"),
     Table("case_registry", ("seq", "number", "anchor", "own", "preferred", "issued_at"), "seq",
           booleans=("own",), key="seq"),
@@ -44,6 +48,10 @@ TABLES = (
     Table("case_actions", ("id", "kind", "summary", "note", "created_at", "revert", "undone_at"),
           "id", key="id"),
     Table("case_corrections", ("id", "kind", "a", "b", "note", "created_at", "action_id"), "id",
+          key="id"),
+    Table("release_corrections", ("id", "release_id", "field", "value", "extracted", "note",
+                                  "created_at", "action_id"), "id", key="id"),
+    Table("release_reviews", ("id", "release_id", "note", "created_at", "action_id"), "id",
           key="id"),
     Table("store_state", ("name", "value"), "name"),
     Table("watch_sources", ("id", "url", "kind", "every_seconds", "organization", "include",

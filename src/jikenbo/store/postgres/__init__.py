@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from importlib import resources
 from typing import Any, TypeVar
@@ -14,15 +15,17 @@ import psycopg
 
 from jikenbo.cases import LinkItem, link_item
 from jikenbo.errors import JikenboError
-from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
+from jikenbo.store import versions
 from jikenbo.store.cases import CaseTables
+from jikenbo.store.curation import CurationTables
 from jikenbo.store.fold import SIGNATURE
 from jikenbo.store.postgres.connection import Database, close_pool, display
 from jikenbo.store.postgres.search import POSTGRES, folded, gram_list
 from jikenbo.store.sqlite import _JSON_COLUMNS, _RELEASE_COLUMNS, _stored
+from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
 
 __all__ = ["PostgresStore", "close_pool"]
@@ -34,7 +37,8 @@ _RELEASE_INSERT = ", ".join(("id", "source_id", "start_offset", "end_offset", "h
 _CHUNK = 500  # releases read per statement when walking all of them
 
 
-class PostgresStore(CaseTables):
+# Curation comes before cases: its undo extends the cases' undo (as in SQLiteStore).
+class PostgresStore(CurationTables, CaseTables, StatisticsQueries):
     _NO_LIMIT = None
     _SELECT = ("SELECT r.*, s.locator AS source_locator FROM releases r "
                "JOIN sources s ON s.id = r.source_id")
@@ -83,11 +87,13 @@ class PostgresStore(CaseTables):
     def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
         with self.writing():
             outcome = self._add_source(source, releases)
-            if outcome.new:
+            if outcome.new or outcome.versions or versions.OCCURRENCE in outcome.kinds:
                 self._set_state("links_stale", "1")
             return outcome
 
     def _add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
+        """As SQLiteStore's: store/versions.py decides what each row is; the new releases go in
+        as one pipelined batch."""
         row = self.db.execute("SELECT id, version FROM sources WHERE locator = ? AND sha256 = ?",
                               (source.locator, source.sha256)).fetchone()
         source_new = row is None
@@ -101,29 +107,66 @@ class PostgresStore(CaseTables):
                  source.title, source.fetched_at, source.data, source.text)).lastrowid
         else:
             source_id, version = row
-        new = self._add_releases(source_id, releases)
-        self.db.executemany("INSERT INTO occurrences VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                            [(r.id, source_id, r.start, r.end) for r in releases])
-        return SourceOutcome(source_id, version, source_new, len(new), len(releases) - len(new))
+        placements = versions.place(self.db, source_id, source.locator, releases)
+        self._add_releases(source_id, [release for release, placed in zip(releases, placements)
+                                       if placed.kind == versions.NEW])
+        for release, placed in zip(releases, placements):
+            if placed.kind == versions.VERSION:
+                self._replace_release(placed.release_id, source_id, release)
+            elif placed.kind == versions.OCCURRENCE and release.record.case_id:
+                self._adopt_reference(placed.release_id, release.record.case_id)
+            if placed.kind in (versions.NEW, versions.VERSION):
+                versions.add_version(self.db, placed.release_id, release, source_id,
+                                     source.fetched_at, _now())
+            versions.add_occurrence(self.db, placed.release_id, source_id, release)
+        count = lambda kind: sum(placed.kind == kind for placed in placements)  # noqa: E731
+        return SourceOutcome(source_id, version, source_new, count(versions.NEW),
+                             len(releases) - count(versions.NEW) - count(versions.VERSION),
+                             count(versions.VERSION),
+                             tuple(placed.release_id for placed in placements),
+                             tuple(placed.kind for placed in placements))
 
-    def _add_releases(self, source_id: int, releases: Sequence[ReleaseRow]) -> set[str]:
-        """Insert the releases not stored yet (one pipelined batch); returns their ids."""
+    def _add_releases(self, source_id: int, releases: Sequence[ReleaseRow]) -> None:
         if not releases:
-            return set()
+            return
         marks = ", ".join("?" * (11 + len(_RELEASE_COLUMNS)))
-        new = set(self.db.returning(
-            f"INSERT INTO releases ({_RELEASE_INSERT}) VALUES ({marks}) "
-            "ON CONFLICT (id) DO NOTHING RETURNING id",
-            [_release_values(source_id, release) for release in releases]))
-        records: dict[str, Record] = {}
-        for release in releases:  # the first of a text a page holds twice is the one stored
-            if release.id in new:
-                records.setdefault(release.id, release.record)
+        self.db.executemany(f"INSERT INTO releases ({_RELEASE_INSERT}) VALUES ({marks})",
+                            [_release_values(source_id, release) for release in releases])
+        self._add_facets(releases)
+
+    def _add_facets(self, releases: Sequence[ReleaseRow]) -> None:
         self.db.executemany("INSERT INTO release_categories VALUES (?, ?)",
-                            [(rid, item) for rid, r in records.items() for item in r.categories])
+                            [(r.id, item) for r in releases for item in r.record.categories])
         self.db.executemany("INSERT INTO release_data_types VALUES (?, ?)",
-                            [(rid, item) for rid, r in records.items() for item in r.data_types])
-        return new
+                            [(r.id, item) for r in releases for item in r.record.data_types])
+
+    def _replace_release(self, release_id: str, source_id: int, release: ReleaseRow) -> None:
+        """The release's record, text and place become its newest version's; its id and when
+        it was first added stay (the search columns are computed from the new text)."""
+        reference = self.db.execute("SELECT case_id FROM releases WHERE id = ?",
+                                    (release_id,)).fetchone()[0]
+        if reference and not release.record.case_id:  # a source's number is never lost
+            release = replace(release, record=replace(release.record, case_id=reference))
+        release = replace(release, id=release_id)
+        names = [name.strip() for name in _RELEASE_INSERT.split(",")]
+        values = dict(zip(names, _release_values(source_id, release)))
+        del values["id"], values["ingested_at"]
+        self.db.execute(f"UPDATE releases SET {', '.join(f'{n} = ?' for n in values)} "
+                        "WHERE id = ?", (*values.values(), release_id))
+        self.db.execute("DELETE FROM release_categories WHERE release_id = ?", (release_id,))
+        self.db.execute("DELETE FROM release_data_types WHERE release_id = ?", (release_id,))
+        self._add_facets([release])
+
+    def _adopt_reference(self, release_id: str, reference: str) -> None:
+        """A near-duplicate stating the source's case number gives it to a release without."""
+        found = self.release(release_id)
+        if found is None or found.record.case_id:
+            return
+        record = replace(found.record, case_id=reference)
+        features = json.dumps(link_item(found.id, record, found.text).to_json(),
+                              ensure_ascii=False)
+        self.db.execute("UPDATE releases SET case_id = ?, link_item = ? WHERE id = ?",
+                        (reference, features, release_id))
 
     def _set_state(self, name: str, value: str) -> None:
         self.db.execute("INSERT INTO store_state VALUES (?, ?) ON CONFLICT (name) "
@@ -149,6 +192,15 @@ class PostgresStore(CaseTables):
         if len(rows) > 1:
             raise JikenboError(f"release id {id_prefix!r} is ambiguous; give more characters")
         return _stored(rows[0]) if rows else None
+
+    def release_versions(self, release_id: str) -> list[versions.ReleaseVersion]:
+        return versions.versions(self.db, release_id)
+
+    def occurrences(self, release_id: str) -> list[versions.Occurrence]:
+        return versions.occurrences(self.db, release_id)
+
+    def archived_source(self, source_id: int) -> versions.ArchivedSource | None:
+        return versions.archived_source(self.db, source_id)
 
     def source_data(self, source_id: int) -> tuple[str, bytes, str]:
         row = self.db.execute("SELECT locator, data, text FROM sources WHERE id = ?",

@@ -193,18 +193,6 @@ class Database:
             cursor.executemany(placeholders(sql), rows)
         return Cursor(None)
 
-    def returning(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[Any]:
-        """executemany of an INSERT … RETURNING, pipelined (one round trip for the batch, not
-        one per row): the first value of each row it returned. Inside a write transaction."""
-        found: list[Any] = []
-        with self._failures(), self.connection.cursor() as cursor:
-            cursor.executemany(placeholders(sql), [tuple(row) for row in rows], returning=True)
-            while True:
-                found.extend(row[0] for row in cursor.fetchall())
-                if not cursor.nextset():
-                    break
-        return found
-
     @contextmanager
     def _failures(self) -> Iterator[None]:
         """The server gone or refusing mid-command: one line for the user, not a traceback
