@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from jikenbo import pipeline
+from jikenbo import curation, pipeline
 from jikenbo.cases import curate
 from jikenbo.sources import ReadOptions
 from jikenbo.store import open_store
@@ -16,7 +16,8 @@ EXPORTS = ("jsonl", "csv", "stix", "misp", "veris")
 
 
 def _curated_casebook(location: str) -> None:
-    """The sample casebook with a merge, a split undone, and a watched source."""
+    """The sample casebook with a merge, a split undone, a field correction, a review and a
+    watched source."""
     store = open_store(location)
     try:
         pipeline.ingest(store, [str(page) for page in sample_pages()], ReadOptions())
@@ -26,6 +27,8 @@ def _curated_casebook(location: str) -> None:
         members = [r.id for r in store.case_releases(first)]
         curate.split(store, first, [members[-1][:12]])
         curate.undo(store)
+        curation.correct(store, members[0], ["affected_count=8,700"], note="第2報")
+        curation.review(store, members[1], note="原文と照合")
         entry_is_new = store.watch.add(WatchEntry("https://example.jp/news", every=600))
         source = store.watch.entries()[0].id
         store.watch.remember(source, SeenLink("https://example.jp/a", "お知らせ", "incident",
@@ -52,7 +55,11 @@ def _everything(location: str) -> dict:
             watch=[(e.url, e.every) for e in store.watch.entries()],
             seen=store.watch.seen(1, "https://example.jp/a"),
             collected=[tuple(row) for row in store.watch.collected(1)],
-            aliases={n: store.case_aliases(n) for n in set(store.case_numbers().values())})
+            aliases={n: store.case_aliases(n) for n in set(store.case_numbers().values())},
+            curated=(store.corrections_in_force(), store.reviews()),
+            versions=[store.release_versions(r.id) for r in releases],
+            occurrences=[store.occurrences(r.id) for r in releases],
+            statistics=_unordered(store.statistics()))
     finally:
         store.close()
     return shown
@@ -67,7 +74,7 @@ def test_a_casebook_goes_to_postgresql_and_back_unchanged(pg_url: str, tmp_path:
     again = run_cli("copy-db", pg_url, back)
     assert again.returncode == 0, again.stderr
     before = _everything(original)
-    assert before["actions"] and before["collected"] and before["jsonl"]
+    assert before["actions"] and before["collected"] and before["jsonl"] and all(before["curated"])
     assert _everything(pg_url) == before
     assert _everything(back) == before
     # the copies work on: a new curator action gets the next id, a search finds what it did
@@ -102,3 +109,11 @@ def test_bad_copies_are_one_line(tmp_path: Path, args: tuple[str, str], message:
     done = run_cli("copy-db", *[str(tmp_path / a) if a.endswith(".db") else a for a in args])
     assert done.returncode in (1, 2) and message in done.stderr.decode()
     assert b"Traceback" not in done.stderr
+
+
+def _unordered(found) -> tuple:
+    """The statistics with the month and year counts sorted (their queries leave the order to
+    the database, and the two order a GROUP BY differently)."""
+    key = lambda row: tuple("" if value is None else str(value) for value in row)  # noqa: E731
+    return (sorted(found.by_month, key=key), sorted(found.by_year, key=key), found.leak,
+            found.supply_chain_cases)

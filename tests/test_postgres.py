@@ -144,3 +144,22 @@ def test_search_columns_are_folded_again_when_the_rules_change(pg_url: str) -> N
         assert found and reopened.search(Query(q="漏えい")).ids == found
     finally:
         reopened.close()
+
+
+def test_the_web_casebook_serves_from_postgresql(pg_url: str) -> None:
+    import httpx
+
+    from tests.helpers import casebook_server
+    assert run_cli("ingest", "--db", pg_url, *map(str, sample_pages())).returncode == 0
+    with casebook_server(pg_url) as base:
+        for path in ("/", "/search?q=紛失", "/search?q=漏洩&category=unauthorized_access",
+                     "/cases", "/stats", "/api/stats", "/api/search?q=個人情報", "/sources"):
+            response = httpx.get(base + path, timeout=30)
+            assert response.status_code == 200, (path, response.text[:300])
+        found = httpx.get(base + "/api/search", params={"q": "紛失"}, timeout=30).json()
+    store = open_store(pg_url)
+    try:
+        expected = store.search(Query(q="紛失"))
+    finally:
+        store.close()
+    assert found["total"] == expected.total == 3

@@ -297,3 +297,30 @@ def test_field_curation_on_postgresql(check, pg_url: str) -> None:
         check(store)
     finally:
         store.close()
+
+
+# -- one protocol ----------------------------------------------------------------------------------
+def _protocol() -> set[str]:
+    from jikenbo.store.base import Store
+    return {name for name in vars(Store) if not name.startswith("_")} | set(
+        Store.__annotations__)
+
+
+def test_every_store_method_the_code_calls_is_in_the_protocol() -> None:
+    import re
+    used: dict[str, str] = {}
+    package = Path(__file__).parents[1] / "src" / "jikenbo"
+    for path in package.rglob("*.py"):
+        if path.relative_to(package).parts[0] == "store":  # the backends themselves
+            continue
+        for name in re.findall(r"(?<![\w.`])store(?:\(\))?\.([a-z_]+)\b", path.read_text()):
+            used.setdefault(name, path.name)
+    assert len(used) > 30
+    assert {name: where for name, where in used.items() if name not in _protocol()} == {}
+
+
+def test_both_backends_have_every_method_of_the_protocol() -> None:
+    from jikenbo.store.postgres import PostgresStore
+    from jikenbo.store.sqlite import SQLiteStore
+    for backend in (SQLiteStore, PostgresStore):
+        assert {name for name in _protocol() if not hasattr(backend, name)} == set(), backend

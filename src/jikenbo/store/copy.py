@@ -23,6 +23,7 @@ class Table:
     order: str                           # the order rows are read (and so stored) in
     booleans: tuple[str, ...] = ()       # INTEGER 0/1 in SQLite, boolean in PostgreSQL
     key: str | None = None               # an id column whose sequence follows the copy
+    where: str = "TRUE"                  # the rows that belong to the casebook
 
 
 # In dependency order: each table after the ones it refers to.
@@ -53,7 +54,8 @@ TABLES = (
                                   "created_at", "action_id"), "id", key="id"),
     Table("release_reviews", ("id", "release_id", "note", "created_at", "action_id"), "id",
           key="id"),
-    Table("store_state", ("name", "value"), "name"),
+    # the folding rules' signature belongs to the database (its search columns), not the casebook
+    Table("store_state", ("name", "value"), "name", where="name <> 'fold_signature'"),
     Table("watch_sources", ("id", "url", "kind", "every_seconds", "organization", "include",
                             "exclude", "added_at", "etag", "last_modified", "last_checked",
                             "last_status", "last_message", "failures", "next_check"), "id",
@@ -66,8 +68,8 @@ TABLES = (
 
 
 def is_empty(store: Store) -> bool:
-    return not any(store.db.execute(f"SELECT 1 FROM {table.name} LIMIT 1").fetchone()
-                   for table in TABLES)
+    return not any(store.db.execute(f"SELECT 1 FROM {table.name} WHERE {table.where} "
+                                    "LIMIT 1").fetchone() for table in TABLES)
 
 
 def copy(source: Store, destination: Store, replace: bool = False,
@@ -98,7 +100,8 @@ def copy(source: Store, destination: Store, replace: bool = False,
 
 def _copy_table(source: Store, destination: Store, table: Table, postgres: bool,
                 progress: Callable[[str], None]) -> int:
-    select = f"SELECT {', '.join(table.columns)} FROM {table.name} ORDER BY {table.order}"
+    select = (f"SELECT {', '.join(table.columns)} FROM {table.name} WHERE {table.where} "
+              f"ORDER BY {table.order}")
     rows = source.db.stream(select) if _is_postgres(source) else source.db.execute(select)
     columns = table.columns
     if postgres and table.name == "releases":
@@ -129,7 +132,7 @@ def _converted(row: tuple, booleans: list[int], search_columns: bool) -> tuple:
 
 def _clear(destination: Store, postgres: bool) -> None:
     for table in reversed(TABLES):
-        destination.db.execute(f"DELETE FROM {table.name}")
+        destination.db.execute(f"DELETE FROM {table.name} WHERE {table.where}")
     if not postgres:
         destination.db.execute("INSERT INTO release_fts(release_fts) VALUES ('delete-all')")
         destination.db.execute("INSERT INTO release_grams(release_grams) VALUES ('delete-all')")
