@@ -104,8 +104,9 @@ def http_server(routes: dict[str, tuple[int, dict[str, str], bytes]]) -> Iterato
 
 
 @contextmanager
-def casebook_server(location: str, token: str | None = None) -> Iterator[str]:
-    """`jikenbo serve`'s app under uvicorn on a free loopback port; yields its base URL."""
+def casebook_server(location: str, token: str | None = None, **options) -> Iterator[str]:
+    """`jikenbo serve`'s app under uvicorn on a free loopback port; yields its base URL.
+    `options` go to create_app (base_url=…)."""
     import socket
 
     import uvicorn
@@ -115,7 +116,8 @@ def casebook_server(location: str, token: str | None = None) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(location, token=token), host="127.0.0.1", port=port,
+    config = uvicorn.Config(create_app(location, token=token, **options), host="127.0.0.1",
+                            port=port,
                             log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -112,3 +112,14 @@ def test_no_sql_outside_the_store() -> None:
                and re.search(r"\.execute(?:many)?\(|\bSELECT\b[^\n]{0,200}\bFROM\b",
                              path.read_text(encoding="utf-8"))]
     assert outside == []
+
+
+def test_an_empty_casebook_has_statistics_and_charts_that_say_so(tmp_path) -> None:
+    from jikenbo.web.statistics import charts
+    empty = statistics(open_store(str(tmp_path / "empty.db")))
+    assert empty["by_month"] == {} and empty["leak"] == [] and empty["ranking"] == {}
+    assert [n for _, n in empty["sizes"]] == [0] * 7
+    drawn = charts(empty)
+    assert all("データがありません" in drawn[name] for name in ("month_chart", "leak_chart",
+                                                          "size_chart"))
+    assert drawn["year_table"].rows == ()

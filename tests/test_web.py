@@ -198,7 +198,7 @@ def test_bad_requests_get_a_message(base: str) -> None:
     assert get(base, "/releases/xyz").status_code == 404
     missing = get(base, "/no-such-page")
     assert missing.status_code == 404 and "エラー" in missing.text
-    assert get(base, "/api/releases/" + "0" * 64).json()["detail"].endswith("not found")
+    assert get(base, "/api/releases/" + "0" * 64).json()["error"]["message"].endswith("not found")
     too_long = get(base, "/search", q="x", pad="y" * 3000)
     assert too_long.status_code == 414 and too_long.headers["x-content-type-options"] == "nosniff"
 
@@ -275,7 +275,7 @@ def test_control_characters_in_queries_are_refused(base: str, params: dict) -> N
     for path in ("/api/search", "/search", "/api/releases"):
         answer = get(base, path, **params)
         assert answer.status_code == 400, path
-        assert "control characters" in (answer.json()["detail"] if path.startswith("/api")
+        assert "control characters" in (answer.json()["error"]["message"] if path.startswith("/api")
                                          else answer.text)
 
 

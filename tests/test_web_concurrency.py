@@ -99,7 +99,7 @@ def test_a_locked_database_gives_503_with_retry_after(tmp_path: Path, monkeypatc
             holder.execute("ROLLBACK")
             holder.close()
         assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
-        assert "busy" in answer.json()["detail"] and waited < 15
+        assert "busy" in answer.json()["error"]["message"] and waited < 15
         assert reading.status_code == 200  # readers are not blocked by a writer (WAL)
         again = httpx.post(base + "/api/ingest", content=text, headers=AUTH, timeout=60)
         assert again.status_code == 200 and again.json()["new"] > 0

@@ -5,6 +5,7 @@ Exit status: 0 success, 1 some input failed or the command could not finish, 2 u
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -127,6 +128,12 @@ _serve_options = [
                       "only when it is set."),
     click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
                  help="Server processes; one per CPU core serves more readers at once."),
+    # kept in the environment, where every worker process's app reads it (web/feeds.py)
+    click.option("--base-url", metavar="URL", envvar="JIKENBO_BASE_URL", expose_value=False,
+                 callback=lambda ctx, param, value: value and os.environ.update(
+                     JIKENBO_BASE_URL=value),
+                 help="The casebook's public address, for feed ids and links "
+                      "(default: $JIKENBO_BASE_URL or http://127.0.0.1:8000/)."),
 ]
 
 
@@ -166,8 +173,6 @@ def serve(db: str | None, host: str, port: int, token_env: str, workers: int) ->
 
 
 def _serve(location: str, host: str, port: int, token_env: str, workers: int = 1) -> None:
-    import os
-
     import uvicorn
 
     from jikenbo.web import app as web

@@ -84,6 +84,9 @@ class Store(Protocol):
     def counts(self) -> dict[str, int]:
         """Numbers of sources, releases, incident releases and cases."""
 
+    def change_mark(self) -> tuple[str, str | None]:
+        """A token that moves whenever what lists show changes, and the newest time it did."""
+
     def cached(self, name: str, compute):
         """`compute()`, kept until the database changes."""
 

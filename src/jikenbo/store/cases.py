@@ -53,6 +53,8 @@ class CaseTables:
             self.db.executemany("DELETE FROM case_members WHERE release_id = ?", gone)
             self.db.executemany("INSERT INTO case_members VALUES (?, ?) ON CONFLICT (release_id) "
                                 "DO UPDATE SET number = excluded.number", changed)
+            if changed or gone:  # what change_mark() reads: feeds and exports revalidate
+                self._set_state("links_changed", datetime.now(timezone.utc).isoformat())
             self._set_state("links_stale", "0")
         return len(changed) + len(gone)
 

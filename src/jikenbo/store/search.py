@@ -39,6 +39,7 @@ class Query:
     sort: str = "date"
     page: int = 1
     per_page: int = 20
+    vendor: str | None = None  # a contractor or vendor the release names
 
     def clauses(self) -> tuple[Clause, ...]:
         """The words of `q`: clauses of alternatives (phrases, OR, NOT), folded."""
@@ -104,7 +105,7 @@ def parse(params: dict[str, str]) -> Query:
         raise QueryError("page must be 1–10000 and per_page 1–100")
     return Query(q, category, data_type, leak, None if chain is None else chain == "true",
                  year, month.zfill(2) if month else None, value("organization"), value("case"),
-                 sort, page, per_page)
+                 sort, page, per_page, value("vendor"))
 
 
 def grams(text: str) -> str:
@@ -186,6 +187,7 @@ class Dialect:
     version: str
     term: Callable[[str], tuple[str, str]]
     organization: str
+    vendor: str
     case: str
     snapshot: Callable[[object], AbstractContextManager]
 
@@ -197,6 +199,8 @@ SQLITE = Dialect(
     version="SELECT COALESCE(MAX(rowid), 0) FROM releases",
     term=_sqlite_term,
     organization="SELECT group_concat(rowid) FROM releases WHERE organization = ?",
+    vendor=("SELECT group_concat(r.rowid) FROM releases r, json_each(r.vendors) v "
+            "WHERE v.value = ?"),
     case=("SELECT group_concat(r.rowid) FROM case_members m "
           "JOIN releases r ON r.id = m.release_id WHERE m.number = ?"),
     snapshot=_snapshot)
@@ -338,6 +342,8 @@ def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS,
             matched &= index.masks.get((facet, value), 0)
     if query.organization:
         matched &= index.rowids(db, dialect.organization, query.organization)
+    if query.vendor:
+        matched &= index.rowids(db, dialect.vendor, query.vendor)
     if query.case:
         matched &= index.rowids(db, dialect.case, query.case)
     counts: dict[str, list[tuple[str, int]]] = {}

@@ -254,6 +254,20 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries):
             kept = self._cache[name] = (state, compute())
         return kept[1]
 
+    def change_mark(self) -> tuple[str, str | None]:
+        """A token that moves whenever what lists show changes, and the newest time among those
+        changes: releases are only ever added (the newest rowid holds the newest added time),
+        a linking run that moves a release stamps `links_changed`, curator actions and their
+        undoing carry their own times. Feeds and exports make ETag and Last-Modified of it."""
+        newest, links, actions = self.db.execute(
+            "SELECT (SELECT rowid || ' ' || ingested_at FROM releases ORDER BY rowid DESC LIMIT 1), "
+            "(SELECT value FROM store_state WHERE name = 'links_changed'), "
+            "(SELECT COUNT(undone_at) || ' ' || COALESCE(MAX(id), 0) || ' ' || "
+            "COALESCE(MAX(MAX(created_at), COALESCE(MAX(undone_at), '')), '') FROM case_actions)"
+        ).fetchone()
+        times = [part.rsplit(" ", 1)[-1] for part in (newest, links, actions) if part]
+        return f"{newest}|{links}|{actions}", max((t for t in times if t), default=None)
+
     def _count(self) -> dict[str, int]:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
         return {

@@ -50,7 +50,7 @@ class SupplyChainCase:
 class Statistics:
     by_month: tuple[tuple[str, str, int], ...]         # (YYYY-MM, category, incident releases)
     by_year: tuple[tuple[str | None, str, int], ...]   # (YYYY or None: undated, category, count)
-    leak: tuple[tuple[str, int], ...]                  # (leak status, incident releases), most first
+    leak: tuple[tuple[str, int], ...]               # (leak status, incident releases), most first
     supply_chain_cases: tuple[SupplyChainCase, ...]    # most releases first, then latest first
 
 

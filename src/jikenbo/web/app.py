@@ -8,39 +8,38 @@ from __future__ import annotations
 
 import hmac
 import os
-import sqlite3
 import threading
 import weakref
+from collections.abc import Callable
 from contextlib import closing
-from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import anyio
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jikenbo import __version__
 from jikenbo.cases import curate
 from jikenbo.cases.affected import case_figures
-from jikenbo.errors import InputError, JikenboError, StoreBusy
+from jikenbo.errors import InputError, JikenboError
 from jikenbo.record import CATEGORIES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import (archive, exports, feeds, reports, snippets, statistics, taxii, views,
-                         writes)
+from jikenbo.web import (api, archive, errors, exports, reports, snippets, statistics, takeaway,
+                         taxii, views, writes)
+from jikenbo.web.feeds import base_url_of
 from jikenbo.web import sources as sources_page
 from jikenbo.web import review as review_pages
 
 MAX_BODY = 2_000_000
+MAX_QUERY_STRING = 2048  # bytes of URL query; longer is refused (414) before routing
 CASES_PER_PAGE = 200
 MAX_TIMELINE = 500  # releases drawn on a case page; the JSON API has them all
-RETRY_AFTER = "5"  # seconds a client is asked to wait when the database is busy
 _HERE = Path(str(resources.files("jikenbo.web")))
 _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -71,7 +70,8 @@ def from_environment() -> FastAPI:
 
 
 def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY,
-               ingest_seconds: float = writes.INGEST_SECONDS) -> FastAPI:
+               ingest_seconds: float = writes.INGEST_SECONDS,
+               base_url: str | None = None) -> FastAPI:
     with closing(open_store(location)) as first:  # create and migrate once, before serving,
         curate.repair(first)  # relink what an interrupted run left stale
         first.search(Query(per_page=1), facets=())  # and build the search index up front
@@ -86,7 +86,9 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     templates.env.filters["number"] = lambda n: "-" if n is None else f"{n:,}"
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
-    app.add_middleware(_Guard, max_body=max_body)
+    error_pages = errors.ErrorPages(templates.env)
+    errors.register(app, error_pages)  # Japanese pages for people, JSON for programs
+    app.add_middleware(_Guard, max_body=max_body, refuse=error_pages.for_scope)
 
     def store():
         return stores.get()
@@ -114,21 +116,9 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         except QueryError as error:
             raise HTTPException(400, str(error)) from None
 
-    @app.exception_handler(StoreBusy)
-    @app.exception_handler(sqlite3.OperationalError)
-    async def busy(request: Request, error: Exception):
-        if isinstance(error, sqlite3.OperationalError) and "locked" not in str(error) \
-                and "busy" not in str(error):
-            raise error
-        return JSONResponse({"detail": "the database is busy; try again shortly"}, 503,
-                            headers={"Retry-After": RETRY_AFTER})
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException):
-        if request.url.path.startswith(("/api/", "/feeds/")):
-            return JSONResponse({"detail": error.detail}, error.status_code)
-        return page(request, "error.html", error.status_code, status=error.status_code,
-                    message=error.detail)
+    # CSV, JSON and Atom of every list, HEAD and conditional GET; before the pages, whose
+    # `/cases/{number}` would read `2024-313.csv` as a number
+    takeaway.register(app, store, rows, query_of, base_url_of(base_url), templates)
 
     # -- pages --------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -203,69 +193,10 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     @app.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     def stats_page(request: Request):
         found = store().cached("statistics", lambda: statistics.statistics(store()))
-        months = sorted({m for series in found["by_month"].values() for m in series})
-        return page(request, "stats.html", stats=found,
-                    month_chart=views.stacked_bars(months, found["by_month"]),
-                    leak_chart=views.horizontal_bars(found["leak"], "leak"))
+        return page(request, "stats.html", stats=found, **statistics.charts(found))
 
-    # -- JSON API -----------------------------------------------------------------------
-    @app.get("/api/releases", tags=["releases"], summary="Releases, filtered as in search")
-    def api_releases(request: Request, q: str = "", category: str | None = None,
-                     data_type: str | None = None, leak: str | None = None,
-                     supply_chain: bool | None = None, year: str | None = None,
-                     month: str | None = None, sort: str = "date", page: int = 1,
-                     per_page: int = 20) -> dict:
-        query = query_of(request)
-        result = store().search(query, facets=())
-        return {"total": result.total, "page": query.page, "pages": result.pages,
-                "items": rows(result.ids)}
-
-    @app.get("/api/search", tags=["releases"], summary="Full-text search with facet counts")
-    def api_search(request: Request, q: str = "", category: str | None = None,
-                   data_type: str | None = None, leak: str | None = None,
-                   supply_chain: bool | None = None, year: str | None = None,
-                   month: str | None = None, sort: str = "date", page: int = 1,
-                   per_page: int = 20) -> dict:
-        query = query_of(request)
-        result = store().search(query)
-        return {"total": result.total, "page": query.page, "pages": result.pages,
-                "items": rows(result.ids, query),
-                "facets": {name: dict(values) for name, values in result.facets.items()}}
-
-    @app.get("/api/releases/{release_id}", tags=["releases"], summary="One release")
-    def api_release(release_id: str) -> dict:
-        release = _release(store(), release_id)
-        number = store().case_numbers_of([release.id]).get(release.id)
-        return {**_row(release, number),
-                "evidence": release.record.to_dict(with_evidence=True)["evidence"],
-                "text": release.text}
-
-    @app.get("/api/cases/{number}", tags=["cases"], summary="One case record")
-    def api_case(number: str) -> dict:
-        return asdict(_case(store(), number))
-
-    @app.get("/api/stats", tags=["statistics"], summary="Casebook statistics")
-    def api_stats() -> dict:
-        return store().cached("statistics", lambda: statistics.statistics(store()))
-
-    # -- feeds --------------------------------------------------------------------------
-    @app.get("/feeds/releases.atom", tags=["feeds"], summary="Atom feed of new releases")
-    def feed_all(request: Request) -> Response:
-        result = store().search(Query(per_page=50, sort="added"), facets=())
-        return Response(feeds.atom(str(request.base_url), "jikenbo 事件簿: 新着",
-                                   "feeds/releases.atom", rows(result.ids)),
-                        media_type="application/atom+xml; charset=utf-8")
-
-    @app.get("/feeds/categories/{name}.atom", tags=["feeds"], summary="Atom feed of a category")
-    def feed_category(request: Request, name: str) -> Response:
-        if name not in CATEGORIES:
-            raise HTTPException(404, f"unknown category {name!r}")
-        result = store().search(Query(category=name, per_page=50, sort="added"), facets=())
-        return Response(feeds.atom(str(request.base_url),
-                                   f"jikenbo 事件簿: {views.label('category', name)}",
-                                   f"feeds/categories/{name}.atom", rows(result.ids)),
-                        media_type="application/atom+xml; charset=utf-8")
-
+    api.register(app, store, rows, query_of, release_of=_release, case_of=_case,
+                 statistics=statistics.statistics, templates=templates)  # /api/ (web/api.py)
     taxii.register(app, store)  # read-only TAXII 2.1 at /taxii2/
     exports.register(app, store)  # GET /api/export/{format}
     sources_page.register(app, store, page)  # /sources and /api/sources (collect/)
@@ -310,18 +241,20 @@ class _Guard:
     """Refuses over-long bodies and query strings, and puts the security headers on every
     answer (a plain ASGI middleware: it costs next to nothing per request)."""
 
-    def __init__(self, app, max_body: int) -> None:
+    def __init__(self, app, max_body: int,
+                 refuse: Callable[[Any], Callable[[int, str], Response]]) -> None:
         self.app = app
         self.max_body = max_body
+        self.refuse = refuse  # scope → (status, detail) → the error answer (web/errors.py)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         length = Headers(scope=scope).get("content-length")
         if length and (not length.isdigit() or int(length) > self.max_body):
-            refused = JSONResponse({"detail": f"request body over {self.max_body} bytes"}, 413)
-        elif len(scope.get("query_string", b"")) > 2048:
-            refused = JSONResponse({"detail": "query string too long"}, 414)
+            refused = self.refuse(scope)(413, f"request body over {self.max_body} bytes")
+        elif len(scope.get("query_string", b"")) > MAX_QUERY_STRING:
+            refused = self.refuse(scope)(414, "query string too long")
         else:
             refused = None
 

@@ -18,6 +18,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from jikenbo.sources import stored_locator
+from jikenbo.web.models import ERRORS
 from jikenbo.web.views import safe_url
 
 # Lines of each version compared for a diff: enough for any notice, and difflib's matching
@@ -80,6 +81,11 @@ def download_name(locator: str, fallback: str) -> str:
     return name if name.strip("._") else fallback
 
 
+# What an archived original is served as (the stored content type, else guessed from its name).
+ORIGINAL_TYPES = ("text/html", "text/plain", "application/pdf", "application/xml",
+                  "application/octet-stream")
+
+
 def register(app: FastAPI, store: Callable, page: Callable, find: Callable) -> None:
     """`find(store, id)` is the release page's lookup (404 and 400 answers included)."""
 
@@ -102,8 +108,11 @@ def register(app: FastAPI, store: Callable, page: Callable, find: Callable) -> N
                     span=source.text[start:end], after=source.text[end:], anchor=f"r-{start}",
                     version=version)
 
-    @app.get("/releases/{release_id}/original", tags=["releases"],
-             summary="The original bytes a release was read from, as fetched")
+    @app.get("/releases/{release_id}/original", tags=["releases"], response_class=Response,
+             summary="The original bytes a release was read from, as fetched",
+             responses={200: {"description": "The archived bytes, with their own media type",
+                              "content": {kind: {} for kind in ORIGINAL_TYPES}},
+                        **ERRORS})
     def original(release_id: str, version: int | None = None) -> Response:
         release, source, _, _ = archived(release_id, version)
         kind = {"pdf": ".pdf", "html": ".html"}.get(source.kind, ".txt")

@@ -10,11 +10,14 @@ from fastapi.responses import Response
 
 from jikenbo import export
 from jikenbo.errors import UsageError
+from jikenbo.web.models import ERRORS
 
 
 def register(app: FastAPI, store: Callable[[], Any]) -> None:
-    @app.get("/api/export/{name}", tags=["export"],
-             summary="The casebook as jsonl, csv, stix, misp or veris (filters as the CLI's)")
+    @app.get("/api/export/{name}", tags=["export"], response_class=Response,
+             summary="The casebook as jsonl, csv, stix, misp or veris (filters as the CLI's)",
+             responses={**ERRORS, 200: {"content": {
+                 r.media_type.split(";")[0]: {} for r in export.RENDERERS.values()}}})
     def download(request: Request, name: str) -> Response:
         renderer = export.RENDERERS.get(name)
         if renderer is None:

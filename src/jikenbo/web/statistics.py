@@ -4,10 +4,13 @@ the yearly rankings and the affected-size buckets, both by a case's one figure
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from jikenbo.cases.affected import RankedCase, ranked_cases
 from jikenbo.cases.sizes import size_counts
 from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
+from jikenbo.web import views
 
 RANKED_PER_YEAR = 10
 UNDATED = "undated"  # the key of undated releases in `by_year` (shown as 日付不明)
@@ -53,3 +56,38 @@ def _figures(store, ranked: list[RankedCase]) -> list[int | None]:
     """Each case's one figure; a case no release of which states a count is None (件数不明)."""
     known = {case.number: case.figure.total for case in ranked}
     return [known.get(number) for number in sorted(set(store.case_numbers().values()))]
+
+
+@dataclass(frozen=True)
+class YearRow:
+    category: str
+    counts: tuple[int, ...]  # one per year of `YearTable.years`, oldest first
+    undated: int             # releases with no publication date (日付不明)
+    total: int
+
+
+@dataclass(frozen=True)
+class YearTable:
+    years: tuple[str, ...]
+    rows: tuple[YearRow, ...]  # in the order of the category table
+
+
+def year_table(by_year: dict[str, dict[str, int]]) -> YearTable:
+    """Categories over years: a row per category that has releases, a column per year and
+    one for undated releases."""
+    years = tuple(sorted({year for counts in by_year.values() for year in counts
+                          if year != UNDATED}))
+    rows = tuple(YearRow(name, tuple(by_year[name].get(year, 0) for year in years),
+                         by_year[name].get(UNDATED, 0), sum(by_year[name].values()))
+                 for name in CATEGORIES if name in by_year)
+    return YearTable(years, rows)
+
+
+def charts(found: dict) -> dict:
+    """The statistics page's charts and tables, from `statistics()`."""
+    return {"month_chart": views.stacked_bars(found["by_month"], CATEGORIES),
+            "leak_chart": views.horizontal_bars(
+                found["leak"], "漏えい状況", "件数", "leak",
+                lambda name: "/search?" + urlencode({"leak": name})),
+            "size_chart": views.horizontal_bars(found["sizes"], "影響件数の規模別の事件数", "事件数"),
+            "year_table": year_table(found["by_year"])}

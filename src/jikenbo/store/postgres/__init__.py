@@ -17,8 +17,8 @@ from jikenbo.cases import LinkItem, link_item
 from jikenbo.errors import JikenboError
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
-from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 from jikenbo.store import versions
+from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 from jikenbo.store.cases import CaseTables
 from jikenbo.store.curation import CurationTables
 from jikenbo.store.fold import SIGNATURE
@@ -219,6 +219,22 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries):
         if kept is None or kept[0] != state:
             kept = self._cache[name] = (state, compute())
         return kept[1]
+
+    def change_mark(self) -> tuple[str, str | None]:
+        """As SQLiteStore's: a token that moves whenever what lists show changes (the newest
+        release, the last linking run that moved one, curator actions and their undoing), and
+        the newest time among them (ETag and Last-Modified of feeds and exports)."""
+        newest = self.db.execute("SELECT rowid, ingested_at FROM releases ORDER BY rowid DESC "
+                                 "LIMIT 1").fetchone()
+        links = self.db.execute("SELECT value FROM store_state "
+                                "WHERE name = 'links_changed'").fetchone()
+        undone, last, created, undone_at = self.db.execute(
+            "SELECT COUNT(undone_at), COALESCE(MAX(id), 0), MAX(created_at), MAX(undone_at) "
+            "FROM case_actions").fetchone()
+        parts = (newest and f"{newest[0]} {newest[1]}", links and links[0],
+                 f"{undone} {last} {max(created, undone_at or '') if created else ''}")
+        times = [part.rsplit(" ", 1)[-1] for part in parts if part]
+        return "|".join(str(part) for part in parts), max((t for t in times if t), default=None)
 
     def _count(self) -> dict[str, int]:
         row = self.db.execute(

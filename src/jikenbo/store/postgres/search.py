@@ -40,6 +40,8 @@ POSTGRES = Dialect(
     version="SELECT COALESCE(MAX(rowid), 0) FROM releases",
     term=_term,
     organization="SELECT string_agg(rowid::text, ',') FROM releases WHERE organization = ?",
+    vendor=("SELECT string_agg(rowid::text, ',') FROM releases "
+            "WHERE vendors @> jsonb_build_array(?::text)"),
     case=("SELECT string_agg(r.rowid::text, ',') FROM case_members m "
           "JOIN releases r ON r.id = m.release_id WHERE m.number = ?"),
     snapshot=lambda db: db.snapshot())
