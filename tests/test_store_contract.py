@@ -161,13 +161,25 @@ QUERIES = [Query(), Query(q="紛"), Query(q="紛失"), Query(q="誤送"), Query(
            Query(q="サーバー 不正"), Query(q='"個人情報" OR ランサム'), Query(q="-個人情報"),
            Query(q="メール", sort="affected", per_page=7, page=2), Query(q="情報", sort="added"),
            Query(category="ransomware"), Query(leak="confirmed", supply_chain=True),
-           Query(q="a&b"), Query(q="x%_\\")]
+           Query(q="a&b"), Query(q="x%_\\"), Query(vendor="水道マッピングシステム株式会社"),
+           Query(q="水道", vendor="東京ガスエンジニアリングソリューションズ株式会社")]
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=[q.q or "-" for q in QUERIES])
+@pytest.mark.parametrize("query", QUERIES, ids=[(q.q or "-") + (q.vendor or "")[:4]
+                                                 for q in QUERIES])
 def test_both_backends_answer_a_search_alike(sqlite_casebook, pg_casebook, query: Query) -> None:
     mine, theirs = sqlite_casebook.search(query), pg_casebook.search(query)
     assert (mine.total, mine.ids, mine.facets) == (theirs.total, theirs.ids, theirs.facets)
+
+
+def test_the_change_mark_moves_with_what_lists_show(store) -> None:
+    empty = store.change_mark()
+    pipeline.ingest(store, [str(sample_pages()[0])], ReadOptions())
+    ingested = store.change_mark()
+    curate.relink(store)
+    linked = store.change_mark()
+    assert empty[1] is None and ingested[1] and len({empty[0], ingested[0], linked[0]}) == 3
+    assert curate.relink(store).moved == 0 and store.change_mark() == linked
 
 
 def test_both_backends_link_the_same_cases(sqlite_casebook, pg_casebook) -> None:
