@@ -54,6 +54,10 @@ def release_id(text: str) -> str:
 
 
 class Store(Protocol):
+    """What the CLI, web, cases, exports, collect and publish may ask of a store; SQLiteStore
+    and PostgresStore (store/postgres) both provide it, and tests/test_store_contract.py runs
+    the same tests on both."""
+
     def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
         """Store one source and its releases in one transaction; same content changes nothing.
         A release already stored keeps its id: a changed text of it becomes its next version,
@@ -116,11 +120,39 @@ class Store(Protocol):
         """Store a curator action (corrections added and dropped, registry rows set) and how
         to revert it; returns its id (store/cases.py)."""
 
+    def describe_action(self, action_id: int, summary: str) -> None:
+        """Replace an action's summary (a split names the number it gave once relinked)."""
+
+    def actions(self) -> list:
+        """Every curator action (store.cases.Action), oldest first."""
+
+    def move_anchor(self, number: str, anchor: str) -> None:
+        """Make `anchor` the release a case number names."""
+
+    def highest_preference(self) -> int:
+        """The highest curator preference given to any number (0 when none)."""
+
+    def issued(self, number: str) -> object | None:
+        """The registry row of a number (cases.Issued), or None if it was never issued."""
+
     def resolve_case(self, number: str) -> str:
         """The number a case shows now, for any number it was given or a source's number."""
 
+    def case_aliases(self, number: str) -> list[str]:
+        """The other numbers that lead to this case (absorbed by a merge, renumbered)."""
+
+    def case_references(self, number: str) -> list[str]:
+        """Casebook numbers the sources state for the releases of this case."""
+
     def case_releases(self, number: str) -> list[StoredRelease]:
         """The releases of a case, oldest first."""
+
+    def case_list(self, year: str | None = None, limit: int | None = None,
+                  offset: int = 0) -> list:
+        """Rows of number, releases, first, latest, organizations, refs; in number order."""
+
+    def case_total(self, year: str | None = None) -> int:
+        """How many cases (of a year's numbers)."""
 
     # field curation and review (store/curation.py)
     def correct_release(self, release_id: str, values: dict, summary: str, note: str = "",
@@ -155,6 +187,12 @@ class Store(Protocol):
     def releases_by_id(self, ids: Sequence[str], full: bool = False) -> list[StoredRelease]: ...
 
     def case_numbers_of(self, ids: Sequence[str]) -> dict[str, str]: ...
+
+    def release_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """Release id → text, for these releases (search snippets)."""
+
+    def added_times(self, ids: Sequence[str]) -> dict[str, str]:
+        """Release id → when it was first stored, for these releases."""
 
     def stored_times(self) -> dict[str, str]:
         """Release id → when it was stored (ISO time, UTC)."""

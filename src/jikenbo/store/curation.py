@@ -200,7 +200,7 @@ def _to_column(field: str, value: Any) -> Any:
     if field in _JSON_COLUMNS:
         return json.dumps(list(value or ()), ensure_ascii=False)
     if field in _BOOL_COLUMNS:
-        return int(bool(value))
+        return bool(value)  # sqlite3 stores it as 1/0, PostgreSQL as a boolean
     return value
 
 
