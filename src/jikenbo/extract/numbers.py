@@ -20,7 +20,7 @@ _NUMBER = re.compile(NUMBER)
 # No number worth reading is longer (`924万4,553` is 10); a run of thousands of digits is noise
 # and would overflow a float.
 _LONGEST = 24
-_KANJI_ONLY = re.compile(rf"[〇一二三四五六七八九十百千万億]+")
+_KANJI_ONLY = re.compile(r"[〇一二三四五六七八九十百千万億]+")
 
 
 def parse_number(text: str) -> int | None:
