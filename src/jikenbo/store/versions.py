@@ -55,21 +55,19 @@ class Occurrence:
 
 def place(db, source_id: int, locator: str, rows: Sequence[ReleaseRow]) -> list[Placement]:
     """Decide for each row of one read (in order) whether it is a release already stored."""
-    decided: dict[str, Placement] = {}
-    placements: list[Placement | None] = []
-    for row in rows:
-        owner = decided.get(row.id) or _seen(db, row.id)
-        placements.append(owner and Placement(owner.release_id, SAME))
-        if owner:
-            decided.setdefault(row.id, owner)
-    claimed = {found.release_id for found in placements if found}
+    known = {row.id: owner for row in rows if (owner := _seen(db, row.id))}
+    claimed = set(known.values())
     gone = [(rid, stored) for rid, stored in _previous(db, locator, source_id)
             if rid not in claimed]
-    for index, row in enumerate(rows):
-        if placements[index] is None:
-            placements[index] = decided.get(row.id) or _match(db, row, gone, claimed)
-            decided.setdefault(row.id, Placement(placements[index].release_id, SAME))
-    return placements  # type: ignore[return-value]
+    placements = []
+    for row in rows:
+        if row.id in known:  # read before, or earlier in this read
+            placements.append(Placement(known[row.id], SAME))
+            continue
+        placed = _match(db, row, gone, claimed)
+        known[row.id] = placed.release_id
+        placements.append(placed)
+    return placements
 
 
 def _match(db, row: ReleaseRow, gone: list[tuple[str, Candidate]],
@@ -91,13 +89,13 @@ def _match(db, row: ReleaseRow, gone: list[tuple[str, Candidate]],
     return Placement(row.id, NEW)
 
 
-def _seen(db, content_id: str) -> Placement | None:
+def _seen(db, content_id: str) -> str | None:
     """The release a text was read as before, anywhere."""
     row = db.execute("SELECT release_id FROM occurrences WHERE content_id = ? LIMIT 1",
                      (content_id,)).fetchone()
     if row is None:  # stored by a backend that kept no content ids: ids are first texts
         row = db.execute("SELECT id FROM releases WHERE id = ?", (content_id,)).fetchone()
-    return Placement(row[0], SAME) if row else None
+    return row[0] if row else None
 
 
 def _previous(db, locator: str, source_id: int) -> list[tuple[str, Candidate]]:
