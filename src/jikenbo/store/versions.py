@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jikenbo.same_release import Candidate, is_near_duplicate, is_version
+from jikenbo.same_release import Candidate, is_near_duplicate, is_version, key
 from jikenbo.store.base import ReleaseRow
 from jikenbo.store.fold import searchable
 
@@ -80,11 +80,10 @@ def _match(db, row: ReleaseRow, gone: list[tuple[str, Candidate]],
             del gone[index]
             claimed.add(rid)
             return Placement(rid, VERSION)
-    if row.record.organization:
-        for rid, stored in _of_issuer(db, row.record.organization):
-            if rid not in claimed and is_near_duplicate(new, stored):
-                claimed.add(rid)
-                return Placement(rid, OCCURRENCE)
+    for rid, stored in _of_issuer(db, row.record.organization, row.record.title):
+        if rid not in claimed and is_near_duplicate(new, stored):
+            claimed.add(rid)
+            return Placement(rid, OCCURRENCE)
     claimed.add(row.id)
     return Placement(row.id, NEW)
 
@@ -109,10 +108,17 @@ def _previous(db, locator: str, source_id: int) -> list[tuple[str, Candidate]]:
     return [(row[0], Candidate(row[1], row[2], row[3])) for row in rows]
 
 
-def _of_issuer(db, organization: str) -> list[tuple[str, Candidate]]:
-    rows = db.execute("SELECT id, organization, title, text FROM releases "
-                      "WHERE organization = ? ORDER BY rowid", (organization,)).fetchall()
-    return [(row[0], Candidate(row[1], row[2], row[3])) for row in rows]
+def _of_issuer(db, organization: str | None, title: str) -> list[tuple[str, Candidate]]:
+    """The stored releases of an issuer under the same headline (texts read only for those:
+    an issuer can have hundreds of releases)."""
+    if not organization:
+        return []
+    rows = db.execute("SELECT id, title FROM releases WHERE organization = ? ORDER BY rowid",
+                      (organization,)).fetchall()
+    headline = key(title)
+    return [(row[0], Candidate(organization, row[1], db.execute(
+                "SELECT text FROM releases WHERE id = ?", (row[0],)).fetchone()[0]))
+            for row in rows if key(row[1]) == headline]
 
 
 # -- writing ----------------------------------------------------------------------------------
