@@ -136,11 +136,12 @@ def add_version(db, release_id: str, row: ReleaseRow, source_id: int, fetched_at
 
 
 def add_occurrence(db, release_id: str, source_id: int, row: ReleaseRow) -> None:
+    if db.execute("SELECT 1 FROM occurrences WHERE release_id = ? AND source_id = ? "
+                  "AND start_offset = ?", (release_id, source_id, row.start)).fetchone():
+        return  # the same source read again
     db.execute("INSERT INTO occurrences (release_id, source_id, start_offset, end_offset, "
-               "content_id) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM occurrences "
-               "WHERE release_id = ? AND source_id = ? AND start_offset = ?)",
-               (release_id, source_id, row.start, row.end, row.id,
-                release_id, source_id, row.start))
+               "content_id) VALUES (?, ?, ?, ?, ?)",
+               (release_id, source_id, row.start, row.end, row.id))
 
 
 def unindex(db, rowid: int, heading: str, text: str) -> None:
