@@ -117,6 +117,7 @@ def test_a_changed_notice_becomes_a_new_version(watched) -> None:
     assert result.returncode == 0, err
     [logged] = [json.loads(line) for line in out.splitlines()]
     assert logged["update"] and logged["url"] == site.url("/company/news/20240723.html")
+    assert "0 new incidents, 1 new versions" in err  # a changed notice, not a new one
     with closing(open_store(db)) as store:
         sources = store.execute("SELECT version FROM sources WHERE locator = ? ORDER BY version",
                                 (logged["url"],))

@@ -18,15 +18,15 @@ HEADER = re.compile(r"^(【セキュリティ事件簿#.*)$", re.M)
 
 
 def _batch(folder: Path, copies: int) -> int:
-    """Write `copies` variants of every seed page, each post a notice of its own (its headline
-    numbered, so that no copy is a near-duplicate of another); return the posts."""
+    """Write `copies` variants of every seed page, each post made a release of its own; return
+    the posts. The mark goes on the heading line: a post that differs from another copy by a
+    line of its body only is a near-duplicate, one release (issue #12 item 3)."""
     posts = 0
     pages = [page.read_text(encoding="utf-8") for page in sample_pages()]
     for copy in range(copies):
         for number, page in enumerate(pages):
             counter = iter(range(10_000))
-            text = HEADER.sub(lambda match: f"{match.group(1)}（第{copy}-{number}-{next(counter)}報）",
-                              page)
+            text = HEADER.sub(lambda match: f"{match.group(1)} 整理番号 {copy}-{number}-{next(counter)}", page)
             (folder / f"{copy:03d}-{number}.txt").write_text(text, encoding="utf-8")
     for page in pages:
         posts += len(HEADER.findall(page))

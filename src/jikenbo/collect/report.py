@@ -19,7 +19,7 @@ class NewIncident:
     organization: str | None
     published: str | None
     categories: tuple[str, ...]
-    update: bool          # True when a notice already collected changed (a new version)
+    update: bool          # True when it is a new version of a stored release (its page changed)
     case: str | None = None
 
     def to_json(self) -> str:
@@ -44,8 +44,7 @@ class SourceReport:
         if self.status in ("failed", "robots", "not_due", "not_modified"):
             return f"{self.status:12} {self.url}: {self.message}"
         parts = [f"{self.links} links", f"{self.fetched} fetched", f"{self.not_modified} 304",
-                 f"{len(self.incidents)} new incidents", f"{self.skipped} skipped",
-                 f"{self.failed} failed"]
+                 *_incidents(self.incidents), f"{self.skipped} skipped", f"{self.failed} failed"]
         return f"{self.status:12} {self.url}: {', '.join(parts)}"
 
 
@@ -73,8 +72,15 @@ class RunSummary:
     def line(self) -> str:
         waiting = f" ({self.not_due} not due)" if self.not_due else ""
         return (f"{self.sources} sources{waiting}, {self.fetched} fetched, "
-                f"{self.not_modified} 304, {len(self.incidents)} new incidents, "
+                f"{self.not_modified} 304, {', '.join(_incidents(self.incidents))}, "
                 f"{self.skipped} skipped, {self.failed} failed")
+
+
+def _incidents(incidents: list[NewIncident]) -> list[str]:
+    """`2 new incidents`, and `1 new versions` when changed notices became versions."""
+    versions = sum(incident.update for incident in incidents)
+    counted = [f"{len(incidents) - versions} new incidents"]
+    return counted + [f"{versions} new versions"] if versions else counted
 
 
 def post_webhook(url: str, incident: NewIncident, timeout: float = 10.0) -> str | None:

@@ -201,7 +201,7 @@ def _read_page(store, entry: WatchEntry, link: Link, answer: Answer, known: bool
         return _decided(report, link, "skipped", f"unreadable: {error.reason}", answer)
     if not decide.is_incident(extracted):
         return _decided(report, link, "skipped", "the page is not an incident notice", answer)
-    report.incidents.extend(_store(store, entry, link, extracted, update=known))
+    report.incidents.extend(_store(store, entry, link, extracted))
     return _decided(report, link, "incident", "stored", answer)
 
 
@@ -218,8 +218,8 @@ def _decided(report: SourceReport, link: Link, decision: str, reason: str,
                     validators.last_modified)
 
 
-def _store(store, entry: WatchEntry, link: Link, extracted: pipeline.Extracted,
-           update: bool) -> list[NewIncident]:
+def _store(store, entry: WatchEntry, link: Link,
+           extracted: pipeline.Extracted) -> list[NewIncident]:
     """Store the page through the pipeline; the incidents among its releases that are new, and
     those whose changed text became a new version of a stored release (reported as updates)."""
     outcome = pipeline.store_source(store, extracted)
@@ -231,7 +231,7 @@ def _store(store, entry: WatchEntry, link: Link, extracted: pipeline.Extracted,
         if record.is_incident and kind in (versions.NEW, versions.VERSION):  # else stored before
             found.setdefault(rid, NewIncident(
                 entry.url, link.url, rid, record.heading, record.organization, record.published,
-                record.categories, update or kind == versions.VERSION))
+                record.categories, kind == versions.VERSION))
     return list(found.values())
 
 

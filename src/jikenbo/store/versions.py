@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jikenbo.same_release import Candidate, is_near_duplicate, is_version
+from jikenbo.same_release import Candidate, is_near_duplicate, is_version, key
 from jikenbo.store.base import ReleaseRow
 from jikenbo.store.fold import searchable
 
@@ -55,21 +55,19 @@ class Occurrence:
 
 def place(db, source_id: int, locator: str, rows: Sequence[ReleaseRow]) -> list[Placement]:
     """Decide for each row of one read (in order) whether it is a release already stored."""
-    decided: dict[str, Placement] = {}
-    placements: list[Placement | None] = []
-    for row in rows:
-        owner = decided.get(row.id) or _seen(db, row.id)
-        placements.append(owner and Placement(owner.release_id, SAME))
-        if owner:
-            decided.setdefault(row.id, owner)
-    claimed = {found.release_id for found in placements if found}
+    known = {row.id: owner for row in rows if (owner := _seen(db, row.id))}
+    claimed = set(known.values())
     gone = [(rid, stored) for rid, stored in _previous(db, locator, source_id)
             if rid not in claimed]
-    for index, row in enumerate(rows):
-        if placements[index] is None:
-            placements[index] = decided.get(row.id) or _match(db, row, gone, claimed)
-            decided.setdefault(row.id, Placement(placements[index].release_id, SAME))
-    return placements  # type: ignore[return-value]
+    placements = []
+    for row in rows:
+        if row.id in known:  # read before, or earlier in this read
+            placements.append(Placement(known[row.id], SAME))
+            continue
+        placed = _match(db, row, gone, claimed)
+        known[row.id] = placed.release_id
+        placements.append(placed)
+    return placements
 
 
 def _match(db, row: ReleaseRow, gone: list[tuple[str, Candidate]],
@@ -82,22 +80,21 @@ def _match(db, row: ReleaseRow, gone: list[tuple[str, Candidate]],
             del gone[index]
             claimed.add(rid)
             return Placement(rid, VERSION)
-    if row.record.organization:
-        for rid, stored in _of_issuer(db, row.record.organization):
-            if rid not in claimed and is_near_duplicate(new, stored):
-                claimed.add(rid)
-                return Placement(rid, OCCURRENCE)
+    for rid, stored in _of_issuer(db, row.record.organization, row.record.title):
+        if rid not in claimed and is_near_duplicate(new, stored):
+            claimed.add(rid)
+            return Placement(rid, OCCURRENCE)
     claimed.add(row.id)
     return Placement(row.id, NEW)
 
 
-def _seen(db, content_id: str) -> Placement | None:
+def _seen(db, content_id: str) -> str | None:
     """The release a text was read as before, anywhere."""
     row = db.execute("SELECT release_id FROM occurrences WHERE content_id = ? LIMIT 1",
                      (content_id,)).fetchone()
     if row is None:  # stored by a backend that kept no content ids: ids are first texts
         row = db.execute("SELECT id FROM releases WHERE id = ?", (content_id,)).fetchone()
-    return Placement(row[0], SAME) if row else None
+    return row[0] if row else None
 
 
 def _previous(db, locator: str, source_id: int) -> list[tuple[str, Candidate]]:
@@ -111,10 +108,17 @@ def _previous(db, locator: str, source_id: int) -> list[tuple[str, Candidate]]:
     return [(row[0], Candidate(row[1], row[2], row[3])) for row in rows]
 
 
-def _of_issuer(db, organization: str) -> list[tuple[str, Candidate]]:
-    rows = db.execute("SELECT id, organization, title, text FROM releases "
-                      "WHERE organization = ? ORDER BY rowid", (organization,)).fetchall()
-    return [(row[0], Candidate(row[1], row[2], row[3])) for row in rows]
+def _of_issuer(db, organization: str | None, title: str) -> list[tuple[str, Candidate]]:
+    """The stored releases of an issuer under the same headline (texts read only for those:
+    an issuer can have hundreds of releases)."""
+    if not organization:
+        return []
+    rows = db.execute("SELECT id, title FROM releases WHERE organization = ? ORDER BY rowid",
+                      (organization,)).fetchall()
+    headline = key(title)
+    return [(row[0], Candidate(organization, row[1], db.execute(
+                "SELECT text FROM releases WHERE id = ?", (row[0],)).fetchone()[0]))
+            for row in rows if key(row[1]) == headline]
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -132,11 +136,12 @@ def add_version(db, release_id: str, row: ReleaseRow, source_id: int, fetched_at
 
 
 def add_occurrence(db, release_id: str, source_id: int, row: ReleaseRow) -> None:
+    if db.execute("SELECT 1 FROM occurrences WHERE release_id = ? AND source_id = ? "
+                  "AND start_offset = ?", (release_id, source_id, row.start)).fetchone():
+        return  # the same source read again
     db.execute("INSERT INTO occurrences (release_id, source_id, start_offset, end_offset, "
-               "content_id) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM occurrences "
-               "WHERE release_id = ? AND source_id = ? AND start_offset = ?)",
-               (release_id, source_id, row.start, row.end, row.id,
-                release_id, source_id, row.start))
+               "content_id) VALUES (?, ?, ?, ?, ?)",
+               (release_id, source_id, row.start, row.end, row.id))
 
 
 def unindex(db, rowid: int, heading: str, text: str) -> None:

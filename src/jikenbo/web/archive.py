@@ -25,6 +25,9 @@ from jikenbo.web.views import safe_url
 # stays quick on a page that is not one.
 MAX_DIFF_LINES = 2_000
 _KIND_TYPES = {"html": "text/html", "pdf": "application/pdf", "text": "text/plain"}
+# Python's codec names → the labels browsers know (WHATWG Encoding): cp932 is no label there.
+_CHARSETS = {"cp932": "shift_jis", "shift_jis": "shift_jis", "euc_jp": "euc-jp",
+             "iso2022_jp": "iso-2022-jp", "utf-8": "utf-8", "utf_8": "utf-8"}
 _UNSAFE_NAME = re.compile(r'[^\w.\-()\u3000-\u30ff\u4e00-\u9fff]')
 
 
@@ -71,7 +74,9 @@ def content_type(kind: str, encoding: str | None, locator: str) -> str:
     """The stored kind and encoding as a Content-Type; the locator's suffix when unknown."""
     base = _KIND_TYPES.get(kind) or mimetypes.guess_type(download_name(locator, ""))[0] \
         or "application/octet-stream"
-    return f"{base}; charset={encoding}" if encoding and base.startswith("text/") else base
+    if not encoding or not base.startswith("text/"):
+        return base
+    return f"{base}; charset={_CHARSETS.get(encoding.lower().replace('-', '_'), encoding)}"
 
 
 def download_name(locator: str, fallback: str) -> str:
