@@ -279,6 +279,7 @@ def _store_checks(module, names: tuple[str, ...]) -> list:
 
 VERSION_CHECKS = _store_checks(version_tests, (
     "test_a_changed_page_becomes_a_version_and_reingesting_changes_nothing",
+    "test_a_curators_correction_outlives_a_new_version",
     "test_the_same_text_at_another_locator_is_another_occurrence",
     "test_the_casebook_print_is_the_same_release_as_the_issuers_page"))
 CURATION_CHECKS = _store_checks(review_tests, (

@@ -133,6 +133,28 @@ def test_a_changed_page_becomes_a_version_and_reingesting_changes_nothing(db, tm
         assert store.search(Query(q="約1,200件と判明")).ids == [release.id]
 
 
+def test_a_curators_correction_outlives_a_new_version(db, tmp_path) -> None:
+    """A changed page re-extracts its release; the fields a curator corrected keep the
+    curator's value, the others take the new version's."""
+    page = tmp_path / "inbox" / "notice.txt"
+    page.parent.mkdir()
+    shutil.copy(SHIRAI, page)
+    ingest(db, page)
+    with closing(open_store(db)) as store:
+        [release] = store.releases()
+    corrected = run_cli("release", "correct", release.id, "organization=白井市上下水道課",
+                        "affected_count=1200", "--db", db)
+    assert corrected.returncode == 0, corrected.stderr
+    page.write_text(text_of(SHIRAI) + "\n" + ADDENDUM + "\n", encoding="utf-8")
+    assert "1 new versions" in ingest(db, page)
+    with closing(open_store(db)) as store:
+        [again] = store.releases()
+        assert again.id == release.id and ADDENDUM in again.text
+        assert (again.record.organization, again.record.affected_count) == ("白井市上下水道課", 1200)
+        assert store.corrections_in_force([release.id])[release.id]["organization"].extracted \
+            == release.record.organization  # the new version's own reading, kept beside it
+
+
 def test_the_same_text_at_another_locator_is_another_occurrence(db, tmp_path) -> None:
     copy = tmp_path / "mirror.txt"
     shutil.copy(SHIRAI, copy)

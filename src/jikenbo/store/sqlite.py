@@ -187,6 +187,7 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries):
         self.db.execute("DELETE FROM release_categories WHERE release_id = ?", (release_id,))
         self.db.execute("DELETE FROM release_data_types WHERE release_id = ?", (release_id,))
         self._index_release(rowid, release_id, release)
+        self.overlay_corrections(release_id, release.record.to_dict())  # a curator's value stays
 
     def _adopt_reference(self, release_id: str, reference: str) -> None:
         """A near-duplicate that states the source's case number (the casebook blog's print of

@@ -156,6 +156,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries):
         self.db.execute("DELETE FROM release_categories WHERE release_id = ?", (release_id,))
         self.db.execute("DELETE FROM release_data_types WHERE release_id = ?", (release_id,))
         self._add_facets([release])
+        self.overlay_corrections(release_id, release.record.to_dict())  # a curator's value stays
 
     def _adopt_reference(self, release_id: str, reference: str) -> None:
         """A near-duplicate stating the source's case number gives it to a release without."""
