@@ -16,7 +16,7 @@ from jikenbo.cases.affected import case_figures, ranked_cases
 from jikenbo.store.query import UNDATED, Query, QueryError
 from jikenbo.store.search import Result
 
-CASES_PER_PAGE = 200
+CASES_PER_PAGE = 100  # each row works out its case's affected figure (curate.summary)
 # column → what it sorts by; None (unknown) always sorts last
 SORT_KEYS = {"number": "number", "date": "first", "title": "title",
              "organization": "organizations", "affected": "affected"}

@@ -5,9 +5,10 @@ Every link is the query it leads to, written out as URL parameters (`category=A&
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from dataclasses import dataclass
+from urllib.parse import quote_plus, urlencode
 
-from jikenbo.store.query import UNDATED, Query
+from jikenbo.store.query import EXCLUDE, UNDATED, Query
 from jikenbo.web.views import label
 
 PAGE_FACETS = {"category": "分類", "data_type": "情報の種類", "leak": "漏えい状況",
@@ -85,3 +86,64 @@ def shown(facet: str, value: str) -> str:
     if facet in ("year", "month", "vendor"):
         return value
     return label(facet, value)
+
+
+@dataclass(frozen=True)
+class Item:
+    value: str
+    shown: str
+    count: int
+    state: str      # 'include', 'exclude' or ''
+    include: str    # the link that toggles ✓
+    exclude: str    # the link that toggles ✕ ('' where a facet has no exclusion)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    items: list[Item]
+    clear: str      # the link without this facet's choices ('' when none)
+
+
+def panel(base: str, query: Query, counted: dict[str, list[tuple[str, int]]]) -> list[Section]:
+    """Every facet of a list with its values, counts and toggle links. The links share all
+    parameters but one facet's, so those are encoded once per facet, not once per value (a
+    search page lists some hundred values)."""
+    pairs = [(name, value) for name, value in query.params()]
+    sections = []
+    for name, values in counted.items():
+        if name == "supply_chain":
+            items = [Item(value, shown(name, value), count, state(query, name, value),
+                          toggle(base, query, name, value), "") for value, count in values]
+            sections.append(Section(name, PAGE_FACETS[name], items,
+                                    cleared(base, query, name) if state_any(query, name) else ""))
+            continue
+        own = {name, EXCLUDE + name}
+        rest = urlencode([(key, value) for key, value in pairs if key not in own])
+        chosen, excluded = list(getattr(query, name)), list(query.excluding(name))
+
+        encoded: dict[str, str] = {}
+
+        def link(included: list[str], left_out: list[str]) -> str:
+            parts = [rest] if rest else []
+            for key, chosen_values in ((name, included), (EXCLUDE + name, left_out)):
+                for v in chosen_values:
+                    if v not in encoded:
+                        encoded[v] = quote_plus(v)
+                    parts.append(f"{key}={encoded[v]}")
+            return f"{base}?{'&'.join(parts)}" if parts else base
+
+        items = []
+        listed = {value for value, _ in values}
+        for value, count in values + unlisted(query, name, list(listed)):
+            now = "include" if value in chosen else "exclude" if value in excluded else ""
+            others_in = [v for v in chosen if v != value]
+            others_out = [v for v in excluded if v != value]
+            items.append(Item(
+                value, shown(name, value), count, now,
+                link(others_in + ([] if now == "include" else [value]), others_out),
+                link(others_in, others_out + ([] if now == "exclude" else [value]))))
+        sections.append(Section(name, PAGE_FACETS[name], items,
+                                link([], []) if chosen or excluded else ""))
+    return sections
