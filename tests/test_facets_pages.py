@@ -57,8 +57,10 @@ def test_the_case_list_sorts_by_each_column(casebook: str, base: str, sort: str,
 
 def test_the_case_list_sorts_by_affected_and_shows_titles_and_categories(base: str) -> None:
     page = get(base, "/cases", sort="affected", order="desc").text
-    figures = [int(n.replace(",", "")) for n in re.findall(
-        r'<td class="num affected">([\d,]+)', page)]
+    cells = re.findall(r'<td class="num">([\d,]+|-)(?:<br><span class="meta">[^<]*</span>)?'
+                       r'</td></tr>', page)  # the affected figure ends each row
+    figures = [int(n.replace(",", "")) for n in cells if n != "-"]
+    assert cells[len(figures):] == ["-"] * (len(cells) - len(figures))  # unknown ones last
     assert figures and figures == sorted(figures, reverse=True)
     assert '<td class="title">' in page and 'class="badge cat"' in page
     assert "題名" in page and "分類" in page
