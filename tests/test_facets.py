@@ -135,6 +135,13 @@ def test_a_year_or_month_means_all_of_it(given: str, first: str, last: str) -> N
     assert (query.date_from, query.date_to) == (first, last)
 
 
+def test_a_month_without_its_year_takes_the_one_year_given() -> None:
+    assert parse({"year": "2024", "month": "7"}).month == ("2024-07",)
+    assert parse({"year": "2024", "month": "2023-07"}).month == ("2023-07",)
+    with pytest.raises(QueryError, match="YYYY-MM"):
+        parse([("year", "2024"), ("year", "2023"), ("month", "07")])
+
+
 def test_repeated_values_are_kept_once_and_bounded() -> None:
     query = parse([("category", "ransomware"), ("category", "ransomware"),
                    ("not_category", "loss_theft")])

@@ -108,6 +108,11 @@ def parse(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> Query:
         clauses(q)
     except TermError as error:
         raise QueryError(str(error)) from None
+    years = given.get("year", [])
+    if len(years) == 1 and re.fullmatch(r"\d{4}", years[0]):
+        # year=2024&month=07, as links made before months carried their year
+        given["month"] = [f"{years[0]}-{int(m):02d}" if re.fullmatch(r"0?[1-9]|1[0-2]", m)
+                          else m for m in given.get("month", [])]
     chosen = {name: _values(name, given.get(name, [])) for name in MULTI}
     excluded = tuple((name, value) for name in MULTI
                      for value in _values(name, given.get(EXCLUDE + name, [])))
