@@ -185,17 +185,24 @@ class CaseTables:
 
     def case_list(self, year: str | None = None, limit: int | None = None,
                   offset: int = 0) -> list[sqlite3.Row]:
-        """number, releases, first and latest release date, organisations, references; in
-        number order, `limit` cases from `offset` (all when no limit)."""
+        """number, releases, first and latest release date, organisations, references,
+        categories and the title of the first release; in number order, `limit` cases from
+        `offset` (all when no limit)."""
         where = "WHERE number LIKE ?" if year else ""
         return self.db.execute(
             f"WITH shown AS (SELECT DISTINCT number FROM case_members {where} ORDER BY number "
             "LIMIT ? OFFSET ?) "
-            "SELECT m.number, COUNT(*) AS releases, MIN(r.published) AS first, "
+            "SELECT m.number, COUNT(DISTINCT r.id) AS releases, MIN(r.published) AS first, "
             "MAX(r.published) AS latest, GROUP_CONCAT(DISTINCT r.organization) AS organizations, "
-            "GROUP_CONCAT(DISTINCT r.case_id) AS refs "
+            "GROUP_CONCAT(DISTINCT r.case_id) AS refs, "
+            "GROUP_CONCAT(DISTINCT c.category) AS categories, "
+            "(SELECT r2.title FROM case_members m2 JOIN releases r2 ON r2.id = m2.release_id "
+            " WHERE m2.number = m.number ORDER BY r2.published IS NULL, r2.published, r2.id "
+            " LIMIT 1) AS title "
             "FROM shown JOIN case_members m USING (number) "
-            "JOIN releases r ON r.id = m.release_id GROUP BY m.number ORDER BY m.number",
+            "JOIN releases r ON r.id = m.release_id "
+            "LEFT JOIN release_categories c ON c.release_id = r.id "
+            "GROUP BY m.number ORDER BY m.number",
             (*((f"{PREFIX}{year}-%",) if year else ()), self._NO_LIMIT if limit is None else limit,
              offset)).fetchall()
 

@@ -2,55 +2,21 @@
 facets with counts, sorting and pages. SQLite's FTS5 does the text matching."""
 from __future__ import annotations
 
-import re
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
 from jikenbo.store.fold import SIGNATURE, searchable
+from jikenbo.store.query import (MAX_QUERY, MULTI, SORTS, UNDATED, Query,  # noqa: F401
+                                 QueryError, parse)
 from jikenbo.store.terms import FIELD_WORDS, MAX_TERMS, Clause, TermError, clauses  # noqa: F401
 
-MAX_QUERY = 200
-SORTS = ("date", "affected", "added")  # added: when first stored, newest first
 FACETS = ("category", "data_type", "leak", "supply_chain", "year", "month")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-class QueryError(ValueError):
-    """A search the user can correct (too long, an unknown facet value)."""
-
-
-@dataclass(frozen=True)
-class Query:
-    q: str = ""
-    category: str | None = None
-    data_type: str | None = None
-    leak: str | None = None
-    supply_chain: bool | None = None
-    year: str | None = None
-    month: str | None = None
-    organization: str | None = None
-    case: str | None = None
-    sort: str = "date"
-    page: int = 1
-    per_page: int = 20
-    vendor: str | None = None  # a contractor or vendor the release names
-
-    def clauses(self) -> tuple[Clause, ...]:
-        """The words of `q`: clauses of alternatives (phrases, OR, NOT), folded."""
-        return clauses(self.q)
-
-    def terms(self) -> list[str]:
-        """The folded words a result should show marked (the ones not excluded)."""
-        return [term.text for clause in self.clauses() for term in clause if not term.negated]
-
-    def with_(self, **changes) -> "Query":
-        return replace(self, **changes)
 
 
 @dataclass
@@ -63,49 +29,6 @@ class Result:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.per_page))
-
-
-def parse(params: dict[str, str]) -> Query:
-    """A query from URL parameters, checked; raises QueryError with a message to show."""
-    for name, given in params.items():
-        if _CONTROL.search(given or ""):
-            raise QueryError(f"{name}: control characters (such as NUL) are not allowed")
-    q = (params.get("q") or "").strip()
-    if len(q) > MAX_QUERY:
-        raise QueryError(f"検索語が長すぎます({MAX_QUERY}文字まで)")
-    try:
-        clauses(q)
-    except TermError as error:
-        raise QueryError(str(error)) from None
-    value = lambda name: (params.get(name) or "").strip() or None  # noqa: E731
-    category, data_type, leak = value("category"), value("data_type"), value("leak")
-    if category and category not in CATEGORIES:
-        raise QueryError(f"unknown category {category!r}")
-    if data_type and data_type not in DATA_TYPES:
-        raise QueryError(f"unknown data type {data_type!r}")
-    if leak and leak not in LEAK_STATUSES:
-        raise QueryError(f"unknown leak status {leak!r}")
-    year, month = value("year"), value("month")
-    if year and not re.fullmatch(r"\d{4}", year):
-        raise QueryError("year must be four digits")
-    if month and not re.fullmatch(r"0[1-9]|1[0-2]", month.zfill(2)):
-        raise QueryError("month must be 01–12")
-    chain = value("supply_chain")
-    if chain not in (None, "true", "false"):
-        raise QueryError("supply_chain must be true or false")
-    sort = value("sort") or "date"
-    if sort not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}")
-    try:
-        page = int(value("page") or 1)
-        per_page = int(value("per_page") or 20)
-    except ValueError:
-        raise QueryError("page and per_page must be numbers") from None
-    if not 1 <= page <= 10_000 or not 1 <= per_page <= 100:
-        raise QueryError("page must be 1–10000 and per_page 1–100")
-    return Query(q, category, data_type, leak, None if chain is None else chain == "true",
-                 year, month.zfill(2) if month else None, value("organization"), value("case"),
-                 sort, page, per_page, value("vendor"))
 
 
 def grams(text: str) -> str:
@@ -187,20 +110,17 @@ class Dialect:
     version: str
     term: Callable[[str], tuple[str, str]]
     organization: str
-    vendor: str
     case: str
     snapshot: Callable[[object], AbstractContextManager]
 
 
 SQLITE = Dialect(
     incidents=("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
-               "ingested_at FROM releases WHERE is_incident = 1 "
+               "ingested_at, vendors FROM releases WHERE is_incident = 1 "
                "ORDER BY published IS NULL, published DESC, rowid DESC"),
     version="SELECT COALESCE(MAX(rowid), 0) FROM releases",
     term=_sqlite_term,
     organization="SELECT group_concat(rowid) FROM releases WHERE organization = ?",
-    vendor=("SELECT group_concat(r.rowid) FROM releases r, json_each(r.vendors) v "
-            "WHERE v.value = ?"),
     case=("SELECT group_concat(r.rowid) FROM case_members m "
           "JOIN releases r ON r.id = m.release_id WHERE m.number = ?"),
     snapshot=_snapshot)
@@ -229,12 +149,15 @@ class FacetIndex:
         self.position[np.fromiter((row[0] for row in rows), np.int64, self.size)] = np.arange(
             self.size)
         values: dict[tuple[str, str], list[int]] = {}
-        for index, (_, _, published, leak, chain, _, _) in enumerate(rows):
+        vendors: dict[str, list[int]] = {}
+        for index, (_, _, published, leak, chain, _, _, named) in enumerate(rows):
             values.setdefault(("leak", leak), []).append(index)
             values.setdefault(("supply_chain", "true" if chain else "false"), []).append(index)
+            values.setdefault(("year", published[:4] if published else UNDATED), []).append(index)
             if published:
-                values.setdefault(("year", published[:4]), []).append(index)
-                values.setdefault(("month", published[5:7]), []).append(index)
+                values.setdefault(("month", published[:7]), []).append(index)
+            for vendor in _names(named):
+                vendors.setdefault(vendor, []).append(index)
         by_id = {row[1]: index for index, row in enumerate(rows)}
         for facet, table, column in (("category", "release_categories", "category"),
                                      ("data_type", "release_data_types", "data_type")):
@@ -246,7 +169,12 @@ class FacetIndex:
         self.by_facet: dict[str, list[tuple[str, int]]] = {}
         for (facet, value), mask in self.masks.items():
             self.by_facet.setdefault(facet, []).append((value, mask))
+        # vendors are many and each names few releases: positions, made a mask when asked for
+        self.vendors = {name: np.array(sorted(set(positions)), dtype=np.int64)
+                        for name, positions in vendors.items()}
         self.all = (1 << self.size) - 1
+        # dated releases come first, newest first: a date range is one run of positions
+        self.dates = np.array([row[2] for row in rows if row[2]][::-1], dtype=object)
         affected = np.array([-1 if row[5] is None else row[5] for row in rows], dtype=np.int64)
         # most affected first, unknown counts last, newest first among equals (stable sort)
         self.by_affected = np.argsort(-affected, kind="stable")
@@ -283,10 +211,36 @@ class FacetIndex:
             self._terms[term] = found
         return found
 
+    def value(self, facet: str, value: str) -> int:
+        """The mask of one facet value (0 when no release has it)."""
+        if facet == "vendor":
+            positions = self.vendors.get(value)
+            return 0 if positions is None else self.mask(positions)
+        return self.masks.get((facet, value), 0)
+
+    def between(self, first: str | None, last: str | None) -> int:
+        """The releases published from `first` to `last` (YYYY-MM-DD, either end open)."""
+        dated = len(self.dates)
+        low = 0 if first is None else int(np.searchsorted(self.dates, first, "left"))
+        high = dated if last is None else int(np.searchsorted(self.dates, last, "right"))
+        if high <= low:
+            return 0
+        return ((1 << (high - low)) - 1) << (dated - high)  # positions run newest first
+
+    def bits(self, matched: int) -> np.ndarray:
+        packed = np.frombuffer(matched.to_bytes((self.size + 7) // 8 or 1, "little"), np.uint8)
+        return np.unpackbits(packed, bitorder="little")[:self.size].astype(bool)
+
+    def vendor_counts(self, matched: int) -> list[tuple[str, int]]:
+        """Each vendor and how many matched releases name it."""
+        if matched == self.all:
+            return [(name, len(positions)) for name, positions in self.vendors.items()]
+        bits = self.bits(matched)
+        return [(name, int(bits[positions].sum())) for name, positions in self.vendors.items()]
+
     def pick(self, matched: int, sort: str, skip: int, take: int) -> list[str]:
         """Release ids of the `take` matches after `skip`, newest or most affected first."""
-        packed = np.frombuffer(matched.to_bytes((self.size + 7) // 8 or 1, "little"), np.uint8)
-        bits = np.unpackbits(packed, bitorder="little")[:self.size].astype(bool)
+        bits = self.bits(matched)
         if sort == "affected":
             order = self.by_affected[bits[self.by_affected]]
         elif sort == "added":
@@ -317,6 +271,13 @@ def facet_index(db: sqlite3.Connection, key: str, dialect: Dialect = SQLITE) -> 
     return index
 
 
+def _names(stored) -> list[str]:
+    """A release's vendors as stored: JSON text (SQLite) or an already decoded list (jsonb)."""
+    if isinstance(stored, list):
+        return stored
+    return json.loads(stored) if stored and stored != "[]" else []
+
+
 def _any(index: FacetIndex, db: sqlite3.Connection, clause: Clause) -> int:
     """The releases matching any term of a clause: its text, or the field the word names."""
     found = 0
@@ -328,32 +289,68 @@ def _any(index: FacetIndex, db: sqlite3.Connection, clause: Clause) -> int:
     return found
 
 
-def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS,
-           key: str = "", dialect: Dialect = SQLITE) -> Result:
-    index = facet_index(db, key, dialect)
-    matched = index.all
-    for clause in query.clauses():
-        matched &= _any(index, db, clause)
-    chain = None if query.supply_chain is None else str(query.supply_chain).lower()
-    for facet, value in (("category", query.category), ("data_type", query.data_type),
-                         ("leak", query.leak), ("supply_chain", chain), ("year", query.year),
-                         ("month", query.month)):
-        if value is not None:
-            matched &= index.masks.get((facet, value), 0)
+def _filters(index: FacetIndex, db: sqlite3.Connection, query: Query) -> dict[str, int]:
+    """Per filter the query sets, the mask of the releases it lets through. A facet's values
+    are joined by OR, its exclusions removed; the filters are then joined by AND."""
+    found: dict[str, int] = {}
+    asked = query.clauses()
+    if asked:
+        found["q"] = index.all
+        for clause in asked:
+            found["q"] &= _any(index, db, clause)
+    for name in MULTI:
+        chosen, excluded = getattr(query, name), query.excluding(name)
+        if chosen or excluded:
+            allowed = index.all
+            if chosen:
+                allowed = 0
+                for value in chosen:
+                    allowed |= index.value(name, value)
+            for value in excluded:
+                allowed &= ~index.value(name, value)
+            found[name] = allowed
+    if query.supply_chain is not None:
+        found["supply_chain"] = index.value("supply_chain", str(query.supply_chain).lower())
+    if query.date_from or query.date_to:
+        found["dates"] = index.between(query.date_from, query.date_to)
     if query.organization:
-        matched &= index.rowids(db, dialect.organization, query.organization)
-    if query.vendor:
-        matched &= index.rowids(db, dialect.vendor, query.vendor)
+        found["organization"] = index.rowids(db, index.dialect.organization, query.organization)
     if query.case:
-        matched &= index.rowids(db, dialect.case, query.case)
-    counts: dict[str, list[tuple[str, int]]] = {}
-    for name in facets:
+        found["case"] = index.rowids(db, index.dialect.case, query.case)
+    return found
+
+
+def _counts(index: FacetIndex, name: str, matched: int) -> list[tuple[str, int]]:
+    """A facet's values with their counts among `matched`, in the order a page lists them."""
+    if name == "vendor":
+        found = index.vendor_counts(matched)
+    else:
         found = [(value, (matched & mask).bit_count())
                  for value, mask in index.by_facet.get(name, ())]
-        found = [(value, count) for value, count in found if count]
-        found.sort(key=lambda item: item[0], reverse=name == "year")
-        if name in ("category", "data_type", "leak"):
-            found.sort(key=lambda item: -item[1])
-        counts[name] = found
+    found = [(value, count) for value, count in found if count]
+    if name in ("year", "month"):  # newest first, 日付不明 last
+        found.sort(key=lambda item: (item[0] != UNDATED, item[0]), reverse=True)
+    else:
+        found.sort(key=lambda item: (-item[1], item[0]))
+    return found
+
+
+def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS,
+           key: str = "", dialect: Dialect = SQLITE) -> Result:
+    """The page of releases a query asks for, and each facet's counts. A facet's own counts
+    leave out its own filter (disjunctive faceting): with 不正アクセス chosen, ランサムウェア
+    still shows how many releases choosing it too would add."""
+    index = facet_index(db, key, dialect)
+    filters = _filters(index, db, query)
+    matched = index.all
+    for allowed in filters.values():
+        matched &= allowed
+    counts: dict[str, list[tuple[str, int]]] = {}
+    for name in facets:
+        others = index.all
+        for filtered, allowed in filters.items():
+            if filtered != name:
+                others &= allowed
+        counts[name] = _counts(index, name, others)
     ids = index.pick(matched, query.sort, (query.page - 1) * query.per_page, query.per_page)
     return Result(query, matched.bit_count(), ids, counts)

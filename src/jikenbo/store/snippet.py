@@ -11,12 +11,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from jikenbo.store.fold import fold, searchable_with_origin
+from jikenbo.store.fold import fold, searchable, searchable_with_origin
 
 MAX_HITS = 500   # marks per text: enough for any page, bounded for any input
 CONTEXT = 40     # characters shown before the first hit
 WIDTH = 120      # characters a snippet shows
+CHUNK = 1000     # characters of a release folded at a time while looking for the first hit
 SLACK = 120      # characters either side of a hit's estimated place that a snippet maps back
+SCAN_LIMIT = 20_000  # characters looked through for a snippet's hit; beyond, the opening shows
 _SPACES = re.compile(r"\s+")
 
 
@@ -62,27 +64,45 @@ def pieces(text: str, spans: Sequence[tuple[int, int]], start: int = 0,
     return out
 
 
-def kwic(original: str, terms: Sequence[str], width: int = WIDTH) -> list[tuple[str, bool]]:
-    """A snippet of about `width` characters around the first hit (the opening when none),
-    with whitespace runs shown as one space, as (piece, is_hit) pairs.
+def _first_hit(original: str, terms: Sequence[str]) -> tuple[int, int] | None:
+    """The chunk of the original text holding the first hit, as (start, end), or None.
 
-    Offsets are mapped back only for a window around where the first hit should be in the
-    original (folding hardly changes lengths), so a long release costs one regular-expression
-    pass, not a Python step per character; when the estimate misses, the whole text is mapped."""
+    The text is folded a chunk at a time (each chunk overlapping the next by more than a term
+    can span) and only up to SCAN_LIMIT characters, so a snippet costs about the same for a
+    release of 2,000 characters and one of 2 MB. A chunk that the raw fold does not match is
+    normalised too (ＵＳＢ for usb) only when it is not NFKC already."""
+    overlap = 2 * max(len(term) for term in terms) + 2
+    for start in range(0, min(len(original), SCAN_LIMIT), CHUNK):
+        piece = original[start:start + CHUNK + overlap]
+        folded = fold(piece.lower())
+        if any(term in folded for term in terms):
+            return start, start + len(piece)
+        if not unicodedata.is_normalized("NFKC", piece) and any(
+                term in searchable(piece) for term in terms):
+            return start, start + len(piece)
+    return None
+
+
+def kwic(original: str, terms: Sequence[str], width: int = WIDTH) -> list[tuple[str, bool]]:
+    """A snippet of about `width` characters around the first hit (the opening when none in
+    the first SCAN_LIMIT characters), with whitespace runs shown as one space, as
+    (piece, is_hit) pairs. Offsets are mapped back for the chunk holding the first hit only."""
     terms = [term for term in terms if term]
-    # the text folded without normalising places the hit closely enough (releases are mostly
-    # NFKC already); the window is then normalised and folded exactly
-    folded = fold(original.lower()) if terms else ""
-    first = min((at for at in (folded.find(term) for term in terms) if at >= 0), default=-1)
+    found = _first_hit(original, terms) if terms and original else None
     spans: list[tuple[int, int]] = []
-    if first >= 0:
-        guess = first * len(original) // max(1, len(folded))
-        low = max(0, guess - SLACK)
-        spans = [(low + start, low + end)
-                 for start, end in hits(original[low:guess + SLACK], terms)]
-    # no hit in the text as it stands: only normalising could still reveal one (ＵＳＢ for usb)
-    if terms and not spans and (first >= 0 or not unicodedata.is_normalized("NFKC", original)):
-        spans = hits(original, terms)
+    if found is not None:
+        low, high = found
+        # map back only a window around where the hit should be (folding hardly changes
+        # lengths); the whole chunk when the estimate missed
+        folded = fold(original[low:high].lower())
+        at = min((i for i in (folded.find(term) for term in terms) if i >= 0), default=-1)
+        if at >= 0:
+            guess = low + at * (high - low) // max(1, len(folded))
+            near = max(low, guess - SLACK)
+            spans = [(near + start, near + end)
+                     for start, end in hits(original[near:min(high, guess + SLACK)], terms)]
+        if not spans:
+            spans = [(low + start, low + end) for start, end in hits(original[low:high], terms)]
     start = max(0, spans[0][0] - CONTEXT) if spans else 0
     end = min(len(original), start + width)
     shown = [(_SPACES.sub(" ", piece), hit)

@@ -15,6 +15,7 @@ from contextlib import closing
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from fastapi import FastAPI, HTTPException, Request
@@ -25,21 +26,21 @@ from starlette.datastructures import Headers, MutableHeaders
 
 from jikenbo import __version__
 from jikenbo.cases import curate
-from jikenbo.cases.affected import case_figures
 from jikenbo.errors import InputError, JikenboError
 from jikenbo.record import CATEGORIES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import (api, archive, errors, exports, reports, snippets, statistics, takeaway,
-                         taxii, views, writes)
+from jikenbo.web import (api, archive, case_lists, errors, exports, facets, lists, reports,
+                         snippets, statistics, takeaway, taxii, views, writes)
+from jikenbo.web.case_lists import CASES_PER_PAGE  # noqa: F401  (the size of a /cases page)
 from jikenbo.web.feeds import base_url_of
 from jikenbo.web import sources as sources_page
 from jikenbo.web import review as review_pages
 
 MAX_BODY = 2_000_000
 MAX_QUERY_STRING = 2048  # bytes of URL query; longer is refused (414) before routing
-CASES_PER_PAGE = 200
-MAX_TIMELINE = 500  # releases drawn on a case page; the JSON API has them all
+TIMELINE_PAGE = 100  # releases of a case per page of its timeline
+LIST_FACETS = ("category", "data_type", "leak", "supply_chain", "year", "month")
 _HERE = Path(str(resources.files("jikenbo.web")))
 _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -84,6 +85,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     templates.env.globals.update(label=views.label, qs=views.query_string, LABELS=views.LABELS, FACETS=FACETS,
                                  CATEGORIES=CATEGORIES, version=__version__, MAX_QUERY=MAX_QUERY)
     templates.env.filters["number"] = lambda n: "-" if n is None else f"{n:,}"
+    templates.env.globals.update(facets=facets)  # links of list pages: ✓ / ✕ toggles, pages
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
     error_pages = errors.ErrorPages(templates.env)
@@ -112,7 +114,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     def query_of(request: Request) -> Query:
         try:
-            return parse(dict(request.query_params))
+            return parse(request.query_params)
         except QueryError as error:
             raise HTTPException(400, str(error)) from None
 
@@ -135,7 +137,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
         query = query_of(request)
         result = store().search(query)
         return page(request, "search.html", result=result, releases=rows(result.ids, query),
-                    params=_params(query))
+                    query=query, base="/search", params=_params(query))
 
     @app.get("/releases/{release_id}", response_class=HTMLResponse, include_in_schema=False)
     def release_page(request: Request, release_id: str):
@@ -150,24 +152,21 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     @app.get("/cases", response_class=HTMLResponse, include_in_schema=False)
     def cases_page(request: Request):
-        year = request.query_params.get("year")
-        if year and not (year.isdigit() and len(year) == 4):
-            raise HTTPException(400, "year must be four digits")
-        number = query_of(request).page
-        listed = Result(Query(page=number, per_page=CASES_PER_PAGE), store().case_total(year), [])
-        shown = store().case_list(year, CASES_PER_PAGE, (number - 1) * CASES_PER_PAGE)
-        figures = case_figures(store(), [row["number"] for row in shown])
-        return page(request, "cases.html", year=year, result=listed, params={"year": year},
-                    cases=[{**dict(row), "affected": figures[row["number"]].total,
-                            "contractor": figures[row["number"]].contractor} for row in shown])
+        try:
+            listing = case_lists.listing(dict(request.query_params))
+        except QueryError as error:
+            raise HTTPException(400, str(error)) from None
+        return page(request, "cases.html", **case_lists.page(store(), listing))
 
     @app.get("/cases/{number}", response_class=HTMLResponse, include_in_schema=False)
     def case_page(request: Request, number: str):
         case = _case(store(), number)
         if case.number != number:  # an alias, an old number or a source's number: one address
             return RedirectResponse(f"/cases/{case.number}", status_code=301)
-        shown = case.reports[:MAX_TIMELINE]
-        return page(request, "case.html", case=case, shown=shown,
+        listed = Result(query_of(request).with_(per_page=TIMELINE_PAGE), len(case.reports), [])
+        first = (listed.query.page - 1) * TIMELINE_PAGE
+        shown = case.reports[first:first + TIMELINE_PAGE]
+        return page(request, "case.html", case=case, shown=shown, listed=listed,
                     aliases=store().case_aliases(case.number),
                     references=store().case_references(case.number),
                     releases={r["id"]: r for r in rows([r.release_id for r in shown])})
@@ -176,19 +175,27 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     def category_page(request: Request, name: str):
         if name not in CATEGORIES:
             raise HTTPException(404, f"分類 {name} はありません")
-        query = query_of(request).with_(category=name)
-        result = store().search(query, facets=("year", "leak"))
-        return page(request, "category.html", name=name, result=result,
+        return listed_page(request, "category.html", f"/categories/{name}",
+                           lambda query: query.with_(category=(name,)), name=name)
+
+    @app.get("/organizations/{name:path}", response_class=HTMLResponse, include_in_schema=False)
+    def organization_page(request: Request, name: str):
+        return listed_page(request, "organization.html", f"/organizations/{quote(name, safe='')}",
+                           lambda query: query.with_(organization=name), name=name,
+                           missing=f"組織 {name} の公表はありません")
+
+    def listed_page(request: Request, template: str, base: str, fixed, name: str,
+                    facets: tuple[str, ...] = LIST_FACETS, missing: str | None = None):
+        """A list of releases that one thing fixes (a category, an organisation, a vendor):
+        the same facets, exclusions and pager as the search page."""
+        query = query_of(request)
+        result = store().search(fixed(query), facets=facets)
+        if missing and not result.total and not query.params():
+            raise HTTPException(404, missing)
+        return page(request, template, name=name, result=result, query=query, base=base,
                     releases=rows(result.ids), params=_params(query))
 
-    @app.get("/organizations/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def organization_page(request: Request, name: str):
-        query = query_of(request).with_(organization=name)
-        result = store().search(query, facets=("category",))
-        if not result.total:
-            raise HTTPException(404, f"組織 {name} の公表はありません")
-        return page(request, "organization.html", name=name, result=result,
-                    releases=rows(result.ids), params=_params(query))
+    lists.register(app, store, listed_page, page)  # /vendors, /vendors/{name}, /categories
 
     @app.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     def stats_page(request: Request):
@@ -271,10 +278,8 @@ class _Guard:
 
 
 def _params(query: Query) -> dict[str, Any]:
-    return {"q": query.q, "category": query.category, "data_type": query.data_type,
-            "leak": query.leak,
-            "supply_chain": None if query.supply_chain is None else str(query.supply_chain).lower(),
-            "year": query.year, "month": query.month, "sort": query.sort}
+    """The words and order of a list, for the search boxes (facet links use `facets`)."""
+    return {"q": query.q, "sort": query.sort}
 
 
 def _row(release, number: str | None) -> dict:

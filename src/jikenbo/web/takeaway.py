@@ -124,14 +124,14 @@ class _Lists:
         if name not in CATEGORIES:
             raise HTTPException(404, f"分類 {name} はありません")
         return (label("category", name), f"categories/{name}",
-                self.query_of(request).with_(category=name))
+                self.query_of(request).with_(category=(name,)))
 
     def organization(self, request: Request, name: str) -> tuple[str, str, Query]:
         query = self.query_of(request).with_(organization=name)
         return name, f"organizations/{quote(name)}", self._found(query, f"組織 {name}")
 
     def vendor(self, request: Request, name: str) -> tuple[str, str, Query]:
-        query = self.query_of(request).with_(vendor=name)
+        query = self.query_of(request).with_(vendor=(name,))
         return f"委託先・ベンダー {name}", f"vendors/{quote(name)}", self._found(
             query, f"委託先・ベンダー {name}")
 

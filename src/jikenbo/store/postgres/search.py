@@ -35,13 +35,11 @@ def _term(term: str) -> tuple[str, str]:
 
 POSTGRES = Dialect(
     incidents=("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
-               "ingested_at FROM releases WHERE is_incident "
+               "ingested_at, vendors FROM releases WHERE is_incident "
                "ORDER BY published IS NULL, published DESC, rowid DESC"),
     version="SELECT COALESCE(MAX(rowid), 0) FROM releases",
     term=_term,
     organization="SELECT string_agg(rowid::text, ',') FROM releases WHERE organization = ?",
-    vendor=("SELECT string_agg(rowid::text, ',') FROM releases "
-            "WHERE vendors @> jsonb_build_array(?::text)"),
     case=("SELECT string_agg(r.rowid::text, ',') FROM case_members m "
           "JOIN releases r ON r.id = m.release_id WHERE m.number = ?"),
     snapshot=lambda db: db.snapshot())
