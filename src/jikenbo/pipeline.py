@@ -116,12 +116,16 @@ def checked(record: Record) -> Record:
         evidence=tuple(replace(item, text=text(item.text)) for item in evidence))
 
 
+def release_rows(extracted: Extracted) -> list[ReleaseRow]:
+    """The releases of one source as the store takes them: id, checked record, clean text."""
+    texts = [clean_text(post.text) for post in extracted.posts]  # clean already, from sources
+    return [ReleaseRow(release_id(text), checked(record), text, post.start, post.end)
+            for text, post, record in zip(texts, extracted.posts, extracted.records)]
+
+
 def store_extracted(store: Store, extracted: Extracted) -> tuple[int, int]:
     """Store one source's releases in one transaction; returns (new, unchanged)."""
-    texts = [clean_text(post.text) for post in extracted.posts]  # clean already, from sources
-    rows = [ReleaseRow(release_id(text), checked(record), text, post.start, post.end)
-            for text, post, record in zip(texts, extracted.posts, extracted.records)]
-    outcome = store.add_source(extracted.source, rows)
+    outcome = store.add_source(extracted.source, release_rows(extracted))
     return outcome.new, outcome.unchanged
 
 
