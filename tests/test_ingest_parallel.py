@@ -4,6 +4,8 @@ needed."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import sqlite3
 from dataclasses import replace
 from itertools import count
@@ -119,3 +121,26 @@ def test_batches_start_small_and_grow_to_the_limit() -> None:
     assert sizes[:6] == [1, 2, 4, 8, 16, 32]
     assert max(sizes) == ingest_parallel.BATCH_SOURCES
     assert sum(sizes) == len(items)
+
+
+def test_a_parallel_ingest_killed_mid_batch_leaves_whole_batches(tmp_path: Path) -> None:
+    from tests.test_crash import _batch, _check, _kill_when, _unlinked
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    incident_posts = _batch(folder, copies=12)
+    db = tmp_path / "killed.db"
+    command = [sys.executable, "-m", "jikenbo", "ingest", "--jobs", "2", "--db", str(db),
+               str(folder)]
+    assert _kill_when(command, db, 8)
+    stored = _check(db)  # integrity, and every release whole with its categories
+    with sqlite3.connect(db) as connection:
+        sources = connection.execute("SELECT COUNT(*) FROM sources").fetchone()[0]
+        partial = connection.execute("SELECT COUNT(*) FROM sources s WHERE NOT EXISTS "
+                                     "(SELECT 1 FROM occurrences o WHERE o.source_id = s.id)"
+                                     ).fetchone()[0]
+        stale = connection.execute("SELECT value FROM store_state "
+                                   "WHERE name = 'links_stale'").fetchone()[0]
+    assert 8 <= sources < 5 * 12 and partial == 0 and stale == "1"
+    finished = subprocess.run(command, capture_output=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr
+    assert stored < _check(db) == incident_posts + 3 and _unlinked(db) == 0

@@ -34,6 +34,7 @@ BATCH_BYTES = 32 * 1024 * 1024
 BATCH_SECONDS = 0.5
 CHUNK = 16            # inputs a worker takes at a time: fewer round trips, still fine-grained
 IN_FLIGHT = 4         # chunks per worker submitted ahead of the one being stored
+WORKER_NICENESS = 10  # added to the workers' niceness (os.nice)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def _prepare_chunk(locators: list[str], options: ReadOptions) -> list[Prepared]:
 def _quiet_worker() -> None:
     # Ctrl-C reaches the whole process group: the parent reports it, the workers just stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Extraction is batch work: a web server on the same cores answers people first.
+    os.nice(WORKER_NICENESS)
 
 
 def prepared_in_order(locators: Iterable[str], options: ReadOptions,
