@@ -16,7 +16,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.helpers import release_pdf
+from tests.helpers import release_pdf, respond
 
 FIXTURES = Path(__file__).parent / "fixtures" / "collect"
 HUGE = 50 * 1024 * 1024
@@ -168,23 +168,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, bytes(range(256)) * 64, "application/octet-stream")
 
     def _fault_huge(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "application/xml")
-        self.send_header("Content-Length", str(HUGE))
-        self.end_headers()
-        chunk = b"<" * 65536
-        try:
-            for _ in range(HUGE // len(chunk)):
-                self.wfile.write(chunk)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        self._stream({"Content-Length": str(HUGE)})
 
     def _fault_unsized(self) -> None:  # 50 MB with no Content-Length: counted as it arrives
+        self._stream({"Connection": "close"})
+        self.close_connection = True
+
+    def _stream(self, headers: dict[str, str]) -> None:
+        """HUGE bytes of '<' as XML, as long as the client keeps reading."""
         self.send_response(200)
         self.send_header("Content-Type", "application/xml")
-        self.send_header("Connection", "close")
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
-        self.close_connection = True
         chunk = b"<" * 65536
         try:
             for _ in range(HUGE // len(chunk)):
@@ -194,17 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, kind: str | None,
               headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        if kind:
-            self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        respond(self, status, body, {**(headers or {}), **({"Content-Type": kind} if kind else {})})
 
     def log_message(self, *args: object) -> None:
         pass

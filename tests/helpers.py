@@ -61,6 +61,20 @@ def blank_pdf() -> bytes:
     return out.getvalue()
 
 
+def respond(handler: BaseHTTPRequestHandler, status: int, body: bytes,
+            headers: dict[str, str] | None = None) -> None:
+    """Send a whole response; a client that hung up early is not the server's error."""
+    handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    try:
+        handler.wfile.write(body)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
 class _Handler(BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
 
@@ -68,15 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(3)
         status, headers, body = self.routes.get(self.path, (404, {}, b"not found"))
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        try:
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        respond(self, status, body, headers)
 
     def log_message(self, *args: object) -> None:
         pass

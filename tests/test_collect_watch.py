@@ -118,13 +118,19 @@ def test_a_changed_notice_becomes_a_new_version(watched) -> None:
     [logged] = [json.loads(line) for line in out.splitlines()]
     assert logged["update"] and logged["url"] == site.url("/company/news/20240723.html")
     with closing(open_store(db)) as store:
-        versions = store.execute("SELECT s.version, r.id FROM sources s JOIN releases r ON "
-                                 "r.source_id = s.id WHERE s.locator = ? ORDER BY s.version",
-                                 (logged["url"],))
+        sources = store.execute("SELECT version FROM sources WHERE locator = ? ORDER BY version",
+                                (logged["url"],))
+        releases = store.execute("SELECT DISTINCT o.release_id FROM occurrences o JOIN sources s "
+                                 "ON s.id = o.source_id WHERE s.locator = ?", (logged["url"],))
+        versions = store.release_versions(logged["release_id"])
         numbers = store.case_numbers()
-    assert [row[0] for row in versions] == [1, 2] and versions[1][1] == logged["release_id"]
-    # both versions are releases of one case
-    assert numbers[versions[0][1]] == numbers[versions[1][1]] == logged["case"]
+    assert [row[0] for row in sources] == [1, 2]
+    # Issue #12 item 3: the changed page is a new VERSION of the release it held, reported as an
+    # update under the release's first id (it was a second release of the same case before).
+    assert [row[0] for row in releases] == [logged["release_id"]]
+    assert [(v.version, v.source_version) for v in versions] == [(1, 1), (2, 2)]
+    assert "約1,200件と判明" in versions[1].text and "約1,200件と判明" not in versions[0].text
+    assert numbers[logged["release_id"]] == logged["case"]
     # the page was asked for with the validators of its first version
     assert site.gets("/company/news/20240723.html")[-1].get("if-none-match")
     again, err, out = watch(db, "--once", *FAST)

@@ -14,7 +14,7 @@ import pytest
 from jikenbo.errors import InputError
 from jikenbo.sources import ReadOptions, load
 from jikenbo.sources.fetch import AddressPolicy, FetchLimits, fetch, is_public
-from tests.helpers import release_html
+from tests.helpers import release_html, respond
 
 PAGE = release_html().encode("utf-8")
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -38,15 +38,8 @@ def server(handle: Handler, host: str = "127.0.0.1") -> Iterator[str]:
 
 def reply(request: BaseHTTPRequestHandler, status: int, body: bytes = b"",
           **headers: str) -> None:
-    request.send_response(status)
-    for name, value in headers.items():
-        request.send_header(name.replace("_", "-"), value)
-    request.send_header("Content-Length", str(len(body)))
-    request.end_headers()
-    try:
-        request.wfile.write(body)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
+    respond(request, status, body, {name.replace("_", "-"): value
+                                    for name, value in headers.items()})
 
 
 def test_double_gzip_bomb_is_refused_before_it_expands() -> None:

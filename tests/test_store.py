@@ -52,11 +52,16 @@ def test_changed_text_at_same_locator_is_a_new_version(db: str, tmp_path: Path) 
     page.write_text(original.replace("約8千6百件", "約8千7百件"), encoding="utf-8")
     _ingest(db, str(page))
     store = open_store(db)
+    # a file is stored by its name only, never by a path of the ingesting machine
     versions = store.execute("SELECT version, text FROM sources WHERE locator = ? ORDER BY version",
-                             (str(page),))
+                             ("notice.txt",))
     assert [row[0] for row in versions] == [1, 2]
     assert "約8千6百件" in versions[0][1] and "約8千7百件" in versions[1][1]
-    assert store.counts()["releases"] == 2
+    # Issue #12 item 3: the changed text is a new VERSION of the one release (it was a second
+    # release before), its record taken from the newest text.
+    [release] = store.releases()
+    assert [v.version for v in store.release_versions(release.id)] == [1, 2]
+    assert "約8千7百件" in release.text and release.record.affected_count == 8700
 
 
 def test_archived_original_bytes_are_kept(db: str) -> None:

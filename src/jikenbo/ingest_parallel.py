@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from itertools import islice
 
 from jikenbo.errors import InputError, StoreBusy
-from jikenbo.pipeline import Summary, extract_source, guarded, ingest, release_rows
+from jikenbo.pipeline import (Summary, extract_source, guarded, ingest, release_rows,
+                              stored_source)
 from jikenbo.sources import ReadOptions, SourceDocument, load
 from jikenbo.store import ReleaseRow, SourceOutcome, Store
 
@@ -58,7 +59,7 @@ def prepare(locator: str, options: ReadOptions) -> Prepared:
         extracted = guarded(locator, lambda: extract_source(load(locator, options)))
     except InputError as error:
         return Prepared(locator, error=error)
-    return Prepared(locator, extracted.source, tuple(release_rows(extracted)))
+    return Prepared(locator, stored_source(extracted), tuple(release_rows(extracted)))
 
 
 def _prepare_chunk(locators: list[str], options: ReadOptions) -> list[Prepared]:
@@ -172,6 +173,7 @@ def ingest_parallel(store: Store, locators: Sequence[str], options: ReadOptions,
                 continue
             summary.posts += len(item.rows)
             summary.new += outcome.new
+            summary.versions += outcome.versions
             summary.unchanged += outcome.unchanged
             on_progress(item.locator)
     return summary

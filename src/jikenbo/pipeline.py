@@ -16,9 +16,9 @@ from jikenbo.errors import InputError, StoreBusy
 from jikenbo.extract import extract_record
 from jikenbo.parse import Post, split_posts
 from jikenbo.record import Record
-from jikenbo.sources import ReadOptions, SourceDocument, load
+from jikenbo.sources import ReadOptions, SourceDocument, load, stored_locator
 from jikenbo.sources.decode import clean_text
-from jikenbo.store import ReleaseRow, Store, release_id
+from jikenbo.store import ReleaseRow, SourceOutcome, Store, release_id
 
 # More people than live on Earth: a larger "count" is a misread number, not an incident's size.
 MAX_AFFECTED = 10_000_000_000
@@ -39,11 +39,13 @@ class Summary:
     posts: int = 0
     new: int = 0
     unchanged: int = 0
+    versions: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.files} files, {self.posts} posts, {self.new} new, "
+        versions = f"{self.versions} new versions, " if self.versions else ""
+        return (f"{self.files} files, {self.posts} posts, {self.new} new, {versions}"
                 f"{self.unchanged} unchanged, {self.failed} failed")
 
 
@@ -125,8 +127,18 @@ def release_rows(extracted: Extracted) -> list[ReleaseRow]:
 
 def store_extracted(store: Store, extracted: Extracted) -> tuple[int, int]:
     """Store one source's releases in one transaction; returns (new, unchanged)."""
-    outcome = store.add_source(extracted.source, release_rows(extracted))
+    outcome = store_source(store, extracted)
     return outcome.new, outcome.unchanged
+
+
+def stored_source(extracted: Extracted) -> SourceDocument:
+    """The source as the store keeps it: a file input under its name only."""
+    return replace(extracted.source, locator=stored_locator(extracted.source.locator))
+
+
+def store_source(store: Store, extracted: Extracted) -> SourceOutcome:
+    """Store one source's releases in one transaction, a file input under its name only."""
+    return store.add_source(stored_source(extracted), release_rows(extracted))
 
 
 def ingest(store: Store, locators: Iterable[str], options: ReadOptions,
@@ -142,18 +154,20 @@ def ingest(store: Store, locators: Iterable[str], options: ReadOptions,
 
     for locator in locators:
         try:
-            posts, new, unchanged = guarded(locator, lambda: _ingest_one(store, locator, options))
+            posts, outcome = guarded(locator, lambda: _ingest_one(store, locator, options))
         except InputError as error:
             failed(error)
             continue
         summary.files += 1
         summary.posts += posts
-        summary.new += new
-        summary.unchanged += unchanged
+        summary.new += outcome.new
+        summary.versions += outcome.versions
+        summary.unchanged += outcome.unchanged
         on_progress(locator)
     return summary
 
 
-def _ingest_one(store: Store, locator: str, options: ReadOptions) -> tuple[int, int, int]:
+def _ingest_one(store: Store, locator: str,
+                options: ReadOptions) -> tuple[int, SourceOutcome]:
     extracted = extract_source(load(locator, options))
-    return (len(extracted.posts), *store_extracted(store, extracted))
+    return len(extracted.posts), store_source(store, extracted)

@@ -20,7 +20,8 @@ from jikenbo.errors import InputError, JikenboError, UsageError
 from jikenbo.store import database_location, open_store
 
 _db_option = click.option("--db", "db", metavar="PATH", envvar="JIKENBO_DB",
-                          help="SQLite database file (default: $JIKENBO_DB or ./jikenbo.db).")
+                          help="SQLite database file or postgresql:// URL (default: $JIKENBO_DB "
+                               "or ./jikenbo.db).")
 _read_options = [
     click.option("--max-bytes", type=click.IntRange(1), default=sources.DEFAULT_MAX_BYTES,
                  show_default=True, help="Refuse inputs larger than this."),
@@ -268,3 +269,6 @@ from jikenbo.cli import export as _export  # noqa: E402,F401  (jikenbo export)
 from jikenbo.cli import watch as _watch  # noqa: E402,F401  (jikenbo watch …)
 from jikenbo.cli import publish as _publish  # noqa: E402,F401  (jikenbo publish)
 from jikenbo.cli import cases as _cases  # noqa: E402,F401  (jikenbo cases, case …)
+from jikenbo.cli import release as _release  # noqa: E402,F401  (jikenbo release …)
+from jikenbo.cli import review as _review  # noqa: E402,F401  (jikenbo review, corrections …)
+from jikenbo.cli import copydb as _copydb  # noqa: E402,F401  (jikenbo copy-db)

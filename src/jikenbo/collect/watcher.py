@@ -24,7 +24,7 @@ from jikenbo.collect.report import NewIncident, RunSummary, SourceReport
 from jikenbo.collect.robots import Robots
 from jikenbo.collect.watchlist import wanted
 from jikenbo.errors import InputError
-from jikenbo.store import release_id
+from jikenbo.store import versions
 from jikenbo.store.watch import Check, SeenLink, WatchEntry
 
 RETRY_FIRST = timedelta(minutes=5)    # back-off after a failure: 5 min, 10, 20 … up to a day
@@ -220,19 +220,19 @@ def _decided(report: SourceReport, link: Link, decision: str, reason: str,
 
 def _store(store, entry: WatchEntry, link: Link, extracted: pipeline.Extracted,
            update: bool) -> list[NewIncident]:
-    """Store the page through the pipeline; the incidents among its releases that are new."""
-    ids = [release_id(post.text) for post in extracted.posts]
-    before = {found.id for found in store.releases_by_id(ids)}
-    new, _ = pipeline.store_extracted(store, extracted)
-    incidents = [rid for rid, record in zip(ids, extracted.records) if record.is_incident]
+    """Store the page through the pipeline; the incidents among its releases that are new, and
+    those whose changed text became a new version of a stored release (reported as updates)."""
+    outcome = pipeline.store_source(store, extracted)
+    incidents = [rid for rid, record in zip(outcome.release_ids, extracted.records)
+                 if record.is_incident]
     store.watch.add_collected(entry.id, link.url, incidents)
-    if not new:  # another watcher stored it first
-        return []
-    records = dict(zip(ids, extracted.records))
-    return [NewIncident(entry.url, link.url, rid, records[rid].heading,
-                        records[rid].organization, records[rid].published,
-                        records[rid].categories, update)
-            for rid in dict.fromkeys(incidents) if rid not in before]
+    found: dict[str, NewIncident] = {}
+    for rid, kind, record in zip(outcome.release_ids, outcome.kinds, extracted.records):
+        if record.is_incident and kind in (versions.NEW, versions.VERSION):  # else stored before
+            found.setdefault(rid, NewIncident(
+                entry.url, link.url, rid, record.heading, record.organization, record.published,
+                record.categories, update or kind == versions.VERSION))
+    return list(found.values())
 
 
 def _next(entry: WatchEntry, now: datetime) -> str | None:

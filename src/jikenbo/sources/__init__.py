@@ -54,6 +54,14 @@ def is_url(locator: str) -> bool:
     return "://" in locator
 
 
+def stored_locator(locator: str) -> str:
+    """How an input is kept and shown: a URL, "-" or a posted name as given, a file by its name
+    only (`/home/op/inbox/notice.txt` → `notice.txt`), never a path of the ingesting machine."""
+    if locator == "-" or is_url(locator) or locator.startswith("posted:"):
+        return locator
+    return Path(locator).name or locator
+
+
 def expand(locators: Iterable[str]) -> Iterator[str]:
     """Yield each input; a directory yields its files, recursively, in name order.
 

@@ -1,6 +1,7 @@
 """The SQLite tables of cases: members, the number registry, corrections and curator actions.
 
-Mixed into SQLiteStore (which gives `db`, `writing`, `_SELECT` and `_set_state`).
+Mixed into SQLiteStore and PostgresStore (which give `db`, `writing`, `_SELECT`, `_stored` and
+`_set_state`). The SQL is the part both speak; `_NO_LIMIT` is the one word they do not share.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Action:
 
 class CaseTables:
     db: sqlite3.Connection
+    _NO_LIMIT: int | None = -1  # what LIMIT takes for "all rows"
 
     def case_numbers(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT release_id, number FROM case_members").fetchall())
@@ -49,7 +51,8 @@ class CaseTables:
             changed = [(rid, number) for rid, number in numbers.items() if before.get(rid) != number]
             gone = [(rid,) for rid in before if rid not in numbers]
             self.db.executemany("DELETE FROM case_members WHERE release_id = ?", gone)
-            self.db.executemany("INSERT OR REPLACE INTO case_members VALUES (?, ?)", changed)
+            self.db.executemany("INSERT INTO case_members VALUES (?, ?) ON CONFLICT (release_id) "
+                                "DO UPDATE SET number = excluded.number", changed)
             self._set_state("links_stale", "0")
         return len(changed) + len(gone)
 
@@ -117,8 +120,8 @@ class CaseTables:
             revert = json.loads(row["revert"])
             self.db.executemany("DELETE FROM case_corrections WHERE id = ?",
                                 [(rid,) for rid in revert["added"]])
-            self.db.executemany("INSERT OR IGNORE INTO case_corrections (id, kind, a, b, note, "
-                                "created_at, action_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self.db.executemany("INSERT INTO case_corrections (id, kind, a, b, note, created_at, "
+                                "action_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                                 revert["dropped"])
             # Only the preference is reverted here: an anchor goes back only once relinking shows
             # it is in the number's case again (curate.undo), so no number jumps to another case.
@@ -191,7 +194,7 @@ class CaseTables:
             "GROUP_CONCAT(DISTINCT r.case_id) AS refs "
             "FROM shown JOIN case_members m USING (number) "
             "JOIN releases r ON r.id = m.release_id GROUP BY m.number ORDER BY m.number",
-            (*((f"{PREFIX}{year}-%",) if year else ()), -1 if limit is None else limit,
+            (*((f"{PREFIX}{year}-%",) if year else ()), self._NO_LIMIT if limit is None else limit,
              offset)).fetchall()
 
     def case_total(self, year: str | None = None) -> int:

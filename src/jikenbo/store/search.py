@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -150,21 +150,73 @@ def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+@contextmanager
+def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction, so that every statement inside sees the same database: a writer
+    committing between reading MAX(rowid) and the rows would otherwise give an index whose
+    rows lie past its version (an IndexError, HTTP 500, while ingests run)."""
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("COMMIT")
+
+
+def _sqlite_term(term: str) -> tuple[str, str]:
+    """FTS5: the trigram table for 3+ characters, the character/pair grams for shorter
+    words, headings for a short word with punctuation in it."""
+    if len(term) >= 3:
+        return ("SELECT group_concat(rowid) FROM release_fts WHERE release_fts MATCH ?",
+                _phrase(term))
+    if term.isalnum():
+        return ("SELECT group_concat(rowid) FROM release_grams WHERE release_grams MATCH ?",
+                _phrase(term))
+    return "SELECT group_concat(rowid) FROM releases WHERE instr(lower(heading), ?) > 0", term
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The statements a backend answers the search with. Each list statement returns one
+    comma-separated list of release rowids; `snapshot(db)` holds one read view open."""
+
+    incidents: str
+    version: str
+    term: Callable[[str], tuple[str, str]]
+    organization: str
+    case: str
+    snapshot: Callable[[object], AbstractContextManager]
+
+
+SQLITE = Dialect(
+    incidents=("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
+               "ingested_at FROM releases WHERE is_incident = 1 "
+               "ORDER BY published IS NULL, published DESC, rowid DESC"),
+    version="SELECT COALESCE(MAX(rowid), 0) FROM releases",
+    term=_sqlite_term,
+    organization="SELECT group_concat(rowid) FROM releases WHERE organization = ?",
+    case=("SELECT group_concat(r.rowid) FROM case_members m "
+          "JOIN releases r ON r.id = m.release_id WHERE m.number = ?"),
+    snapshot=_snapshot)
+
+
 class FacetIndex:
     """Every incident release as a bit position (newest first), and a bit mask per facet value.
 
     A search is then a few `&` of Python integers and a `bit_count()` per facet value, so its
     cost hardly depends on how many releases match. Turning the rowids a full-text match
     returns into a mask is done by numpy, as is picking a page by affected count. Built once
-    per database version (the highest release rowid: stored records never change) and shared
-    by all threads.
+    per database version (the highest release rowid, and the count of curators' corrections,
+    the only changes of stored records) and shared by all threads.
     """
 
-    def __init__(self, db: sqlite3.Connection, version: int) -> None:
+    def __init__(self, db: sqlite3.Connection, version: int, dialect: Dialect = SQLITE) -> None:
         self.version = version
-        rows = db.execute("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
-                          "ingested_at FROM releases WHERE is_incident = 1 "
-                          "ORDER BY published IS NULL, published DESC, rowid DESC").fetchall()
+        self.stamp: tuple[int, str] = (version, "0")  # set by facet_index
+        self.dialect = dialect
+        rows = db.execute(dialect.incidents).fetchall()
         self.size = len(rows)
         self.ids = [row[1] for row in rows]
         # position of each rowid (-1: not an incident release); one slot past the end for rowids
@@ -220,16 +272,7 @@ class FacetIndex:
             found = self._terms.get(term)
         if found is not None:
             return found
-        if len(term) >= 3:
-            sql, argument = ("SELECT group_concat(rowid) FROM release_fts WHERE release_fts "
-                             "MATCH ?", _phrase(term))
-        elif term.isalnum():
-            sql, argument = ("SELECT group_concat(rowid) FROM release_grams WHERE release_grams "
-                             "MATCH ?", _phrase(term))
-        else:  # a short term with punctuation in it: look in headings
-            sql, argument = ("SELECT group_concat(rowid) FROM releases "
-                             "WHERE instr(lower(heading), ?) > 0", term)
-        found = self.rowids(db, sql, argument)
+        found = self.rowids(db, *self.dialect.term(term))
         with self._lock:
             if len(self._terms) >= 512:
                 self._terms.pop(next(iter(self._terms)))
@@ -253,30 +296,19 @@ _INDEXES: dict[str, FacetIndex] = {}
 _BUILDING = threading.Lock()
 
 
-@contextmanager
-def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
-    """One read transaction, so that every statement inside sees the same database: a writer
-    committing between reading MAX(rowid) and the rows would otherwise give an index whose
-    rows lie past its version (an IndexError, HTTP 500, while ingests run)."""
-    if db.in_transaction:
-        yield
-        return
-    db.execute("BEGIN")
-    try:
-        yield
-    finally:
-        db.execute("COMMIT")
-
-
-def facet_index(db: sqlite3.Connection, key: str) -> FacetIndex:
-    with _snapshot(db):
-        version = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM releases").fetchone()[0]
+def facet_index(db: sqlite3.Connection, key: str, dialect: Dialect = SQLITE) -> FacetIndex:
+    with dialect.snapshot(db):
+        version = db.execute(dialect.version).fetchone()[0]
+        # a curator's correction changes stored values in place (store/curation.py counts them)
+        edits = db.execute("SELECT value FROM store_state WHERE name = 'record_edits'").fetchone()
+        stamp = (version, edits[0] if edits else "0")
         index = _INDEXES.get(key)
-        if index is None or index.version != version:
+        if index is None or index.stamp != stamp:
             with _BUILDING:
                 index = _INDEXES.get(key)
-                if index is None or index.version != version:
-                    index = FacetIndex(db, version)
+                if index is None or index.stamp != stamp:
+                    index = FacetIndex(db, version, dialect)
+                    index.stamp = stamp
                     _INDEXES[key] = index
     return index
 
@@ -293,8 +325,8 @@ def _any(index: FacetIndex, db: sqlite3.Connection, clause: Clause) -> int:
 
 
 def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS,
-           key: str = "") -> Result:
-    index = facet_index(db, key)
+           key: str = "", dialect: Dialect = SQLITE) -> Result:
+    index = facet_index(db, key, dialect)
     matched = index.all
     for clause in query.clauses():
         matched &= _any(index, db, clause)
@@ -305,12 +337,9 @@ def search(db: sqlite3.Connection, query: Query, facets: Iterable[str] = FACETS,
         if value is not None:
             matched &= index.masks.get((facet, value), 0)
     if query.organization:
-        matched &= index.rowids(db, "SELECT group_concat(rowid) FROM releases "
-                                    "WHERE organization = ?", query.organization)
+        matched &= index.rowids(db, dialect.organization, query.organization)
     if query.case:
-        matched &= index.rowids(db, "SELECT group_concat(r.rowid) FROM case_members m "
-                                    "JOIN releases r ON r.id = m.release_id WHERE m.number = ?",
-                                query.case)
+        matched &= index.rowids(db, dialect.case, query.case)
     counts: dict[str, list[tuple[str, int]]] = {}
     for name in facets:
         found = [(value, (matched & mask).bit_count())

@@ -6,6 +6,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -16,8 +17,11 @@ from jikenbo.errors import JikenboError, StoreBusy
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
+from jikenbo.store import versions
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 from jikenbo.store.cases import CaseTables
+from jikenbo.store.curation import CurationTables
+from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
 
 _RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
@@ -29,7 +33,8 @@ BUSY_TIMEOUT_S = float(os.environ.get("JIKENBO_BUSY_TIMEOUT") or 30)
 _JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
 
 
-class SQLiteStore(CaseTables):
+# Curation comes before cases: its undo extends the cases' undo.
+class SQLiteStore(CurationTables, CaseTables, StatisticsQueries):
     def __init__(self, path: str) -> None:
         self.path = path
         self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
@@ -117,7 +122,7 @@ class SQLiteStore(CaseTables):
     def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
         with self.writing():
             outcome = self._add_source(source, releases)
-            if outcome.new:
+            if _changes_links(outcome):
                 self._set_state("links_stale", "1")
             return outcome
 
@@ -141,7 +146,7 @@ class SQLiteStore(CaseTables):
                     self.db.execute("ROLLBACK TO one_source")
                     outcomes.append(error)
                 self.db.execute("RELEASE one_source")
-            if any(isinstance(item, SourceOutcome) and item.new for item in outcomes):
+            if any(isinstance(item, SourceOutcome) and _changes_links(item) for item in outcomes):
                 self._set_state("links_stale", "1")
         return outcomes
 
@@ -160,36 +165,71 @@ class SQLiteStore(CaseTables):
             source_id = cursor.lastrowid
         else:
             source_id, version = row
-        new = 0
-        for release in releases:
-            new += self._add_release(source_id, release)
-            self.db.execute("INSERT OR IGNORE INTO occurrences VALUES (?, ?, ?, ?)",
-                            (release.id, source_id, release.start, release.end))
-        return SourceOutcome(source_id, version, source_new, new, len(releases) - new)
+        placements = versions.place(self.db, source_id, source.locator, releases)
+        for release, placed in zip(releases, placements):
+            if placed.kind == versions.NEW:
+                self._add_release(source_id, release)
+            elif placed.kind == versions.VERSION:
+                self._replace_release(placed.release_id, source_id, release)
+            elif placed.kind == versions.OCCURRENCE and release.record.case_id:
+                self._adopt_reference(placed.release_id, release.record.case_id)
+            if placed.kind in (versions.NEW, versions.VERSION):
+                versions.add_version(self.db, placed.release_id, release, source_id,
+                                     source.fetched_at, _now())
+            versions.add_occurrence(self.db, placed.release_id, source_id, release)
+        count = lambda kind: sum(placed.kind == kind for placed in placements)  # noqa: E731
+        return SourceOutcome(source_id, version, source_new, count(versions.NEW),
+                             len(releases) - count(versions.NEW) - count(versions.VERSION),
+                             count(versions.VERSION),
+                             tuple(placed.release_id for placed in placements),
+                             tuple(placed.kind for placed in placements))
 
-    def _add_release(self, source_id: int, release: ReleaseRow) -> int:
-        if self.db.execute("SELECT 1 FROM releases WHERE id = ?", (release.id,)).fetchone():
-            return 0
-        record = release.record.to_dict()
-        values = [json.dumps(record[name], ensure_ascii=False) if name in _JSON_COLUMNS
-                  else record[name] for name in _RELEASE_COLUMNS]
-        evidence = json.dumps(release.record.to_dict(with_evidence=True)["evidence"],
-                              ensure_ascii=False)
-        features = json.dumps(link_item(release.id, release.record, release.text).to_json(),
-                              ensure_ascii=False)
-        columns = ", ".join(("id", "source_id", "start_offset", "end_offset", "heading", "text",
-                             *_RELEASE_COLUMNS, "evidence", "link_item", "ingested_at"))
-        marks = ", ".join("?" * (9 + len(_RELEASE_COLUMNS)))
+    def _add_release(self, source_id: int, release: ReleaseRow) -> None:
+        values = _release_values(release)
+        columns = ", ".join(("id", "source_id", "start_offset", "end_offset", *values,
+                             "ingested_at"))
+        marks = ", ".join("?" * (5 + len(values)))
         cursor = self.db.execute(
             f"INSERT INTO releases ({columns}) VALUES ({marks})",
-            (release.id, source_id, release.start, release.end, record["heading"],
-             release.text, *values, evidence, features, _now()))
-        search_index.index_release(self.db, cursor.lastrowid, record["heading"], release.text)
+            (release.id, source_id, release.start, release.end, *values.values(), _now()))
+        self._index_release(cursor.lastrowid, release.id, release)
+
+    def _replace_release(self, release_id: str, source_id: int, release: ReleaseRow) -> None:
+        """The release's record, text and place become its newest version's; its id and when
+        it was first added stay."""
+        rowid, heading, text, reference = self.db.execute(
+            "SELECT rowid, heading, text, case_id FROM releases WHERE id = ?",
+            (release_id,)).fetchone()
+        versions.unindex(self.db, rowid, heading, text)
+        if reference and not release.record.case_id:  # a source's number is never lost
+            release = replace(release, record=replace(release.record, case_id=reference))
+        values = _release_values(replace(release, id=release_id))
+        assignments = ", ".join(f"{name} = ?" for name in
+                                ("source_id", "start_offset", "end_offset", *values))
+        self.db.execute(f"UPDATE releases SET {assignments} WHERE id = ?",
+                        (source_id, release.start, release.end, *values.values(), release_id))
+        self.db.execute("DELETE FROM release_categories WHERE release_id = ?", (release_id,))
+        self.db.execute("DELETE FROM release_data_types WHERE release_id = ?", (release_id,))
+        self._index_release(rowid, release_id, release)
+
+    def _adopt_reference(self, release_id: str, reference: str) -> None:
+        """A near-duplicate that states the source's case number (the casebook blog's print of
+        an issuer's page) gives it to a release that had none, for linking and search."""
+        found = self.release(release_id)
+        if found is None or found.record.case_id:
+            return
+        record = replace(found.record, case_id=reference)
+        features = json.dumps(link_item(found.id, record, found.text).to_json(),
+                              ensure_ascii=False)
+        self.db.execute("UPDATE releases SET case_id = ?, link_item = ? WHERE id = ?",
+                        (reference, features, release_id))
+
+    def _index_release(self, rowid: int, release_id: str, release: ReleaseRow) -> None:
+        search_index.index_release(self.db, rowid, release.record.heading, release.text)
         self.db.executemany("INSERT INTO release_categories VALUES (?, ?)",
-                            [(release.id, item) for item in record["categories"]])
+                            [(release_id, item) for item in release.record.categories])
         self.db.executemany("INSERT INTO release_data_types VALUES (?, ?)",
-                            [(release.id, item) for item in record["data_types"]])
-        return 1
+                            [(release_id, item) for item in release.record.data_types])
 
     # -- reading ----------------------------------------------------------------------------
     _SELECT = ("SELECT r.*, s.locator AS source_locator FROM releases r "
@@ -210,6 +250,15 @@ class SQLiteStore(CaseTables):
         if len(rows) > 1:
             raise JikenboError(f"release id {id_prefix!r} is ambiguous; give more characters")
         return _stored(rows[0]) if rows else None
+
+    def release_versions(self, release_id: str) -> list[versions.ReleaseVersion]:
+        return versions.versions(self.db, release_id)
+
+    def occurrences(self, release_id: str) -> list[versions.Occurrence]:
+        return versions.occurrences(self.db, release_id)
+
+    def archived_source(self, source_id: int) -> versions.ArchivedSource | None:
+        return versions.archived_source(self.db, source_id)
 
     def source_data(self, source_id: int) -> tuple[str, bytes, str]:
         row = self.db.execute("SELECT locator, data, text FROM sources WHERE id = ?",
@@ -310,6 +359,19 @@ class SQLiteStore(CaseTables):
         self.db.close()
 
 
+def _release_values(release: ReleaseRow) -> dict[str, Any]:
+    """Column → value of a release's text, record, evidence and link features."""
+    record = release.record.to_dict()
+    values = {name: json.dumps(record[name], ensure_ascii=False) if name in _JSON_COLUMNS
+              else record[name] for name in _RELEASE_COLUMNS}
+    evidence = json.dumps(release.record.to_dict(with_evidence=True)["evidence"],
+                          ensure_ascii=False)
+    features = json.dumps(link_item(release.id, release.record, release.text).to_json(),
+                          ensure_ascii=False)
+    return {"heading": record["heading"], "text": release.text, **values,
+            "evidence": evidence, "link_item": features}
+
+
 def _stored(row: sqlite3.Row) -> StoredRelease:
     values = {name: json.loads(row[name]) if name in _JSON_COLUMNS else row[name]
               for name in _RELEASE_COLUMNS}
@@ -320,6 +382,11 @@ def _stored(row: sqlite3.Row) -> StoredRelease:
                                "evidence": json.loads(row["evidence"])})
     return StoredRelease(row["id"], record, row["text"], row["source_id"], row["source_locator"],
                          row["start_offset"], row["end_offset"])
+
+
+def _changes_links(outcome: SourceOutcome) -> bool:
+    """Whether a stored source leaves the cases to be linked again."""
+    return bool(outcome.new or outcome.versions or versions.OCCURRENCE in outcome.kinds)
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

@@ -110,7 +110,8 @@ class WatchTables:
              link.etag, link.last_modified, now, now))
 
     def add_collected(self, source_id: int, url: str, release_ids: list[str]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO watch_releases VALUES (?, ?, ?, ?)",
+        self.db.executemany("INSERT INTO watch_releases VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT DO NOTHING",
                             [(source_id, rid, url, _now()) for rid in release_ids])
 
     # -- reading, for the /sources page -----------------------------------------------------
@@ -126,7 +127,7 @@ class WatchTables:
         return self.db.execute(
             "SELECT r.id, r.heading, r.published, w.url, w.collected_at FROM watch_releases w "
             "JOIN releases r ON r.id = w.release_id WHERE w.source_id = ? "
-            "ORDER BY w.collected_at DESC, r.published DESC LIMIT ?",
+            "ORDER BY w.collected_at DESC, r.published IS NULL, r.published DESC LIMIT ?",
             (source_id, limit)).fetchall()
 
     def collected_total(self, source_id: int) -> int:

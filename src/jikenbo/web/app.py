@@ -11,7 +11,6 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections import defaultdict
 from contextlib import closing
 from dataclasses import asdict
 from importlib import resources
@@ -28,13 +27,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jikenbo import __version__
 from jikenbo.cases import curate
-from jikenbo.cases.affected import case_figures, ranked_cases
+from jikenbo.cases.affected import case_figures
 from jikenbo.errors import InputError, JikenboError, StoreBusy
-from jikenbo.record import CATEGORIES, DATA_TYPES, LEAK_STATUSES
+from jikenbo.record import CATEGORIES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
-from jikenbo.web import exports, feeds, reports, snippets, taxii, views, writes
+from jikenbo.web import (archive, exports, feeds, reports, snippets, statistics, taxii, views,
+                         writes)
 from jikenbo.web import sources as sources_page
+from jikenbo.web import review as review_pages
 
 MAX_BODY = 2_000_000
 CASES_PER_PAGE = 200
@@ -154,8 +155,8 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
                     added=store().added_times([release.id]).get(release.id),
                     text=snippets.highlight(release.text, release.start, release.record.evidence,
                                             snippets.terms_of(request.query_params.get("q"))),
-                    evidence=release.record.evidence, source_url=views.safe_url(
-                        release.source_locator), archive=store().source_data(release.source_id)[2])
+                    evidence=release.record.evidence,
+                    **archive.release_context(store(), release))
 
     @app.get("/cases", response_class=HTMLResponse, include_in_schema=False)
     def cases_page(request: Request):
@@ -201,7 +202,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     @app.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     def stats_page(request: Request):
-        found = store().cached("statistics", lambda: _statistics(store()))
+        found = store().cached("statistics", lambda: statistics.statistics(store()))
         months = sorted({m for series in found["by_month"].values() for m in series})
         return page(request, "stats.html", stats=found,
                     month_chart=views.stacked_bars(months, found["by_month"]),
@@ -245,7 +246,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     @app.get("/api/stats", tags=["statistics"], summary="Casebook statistics")
     def api_stats() -> dict:
-        return store().cached("statistics", lambda: _statistics(store()))
+        return store().cached("statistics", lambda: statistics.statistics(store()))
 
     # -- feeds --------------------------------------------------------------------------
     @app.get("/feeds/releases.atom", tags=["feeds"], summary="Atom feed of new releases")
@@ -268,6 +269,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
     taxii.register(app, store)  # read-only TAXII 2.1 at /taxii2/
     exports.register(app, store)  # GET /api/export/{format}
     sources_page.register(app, store, page)  # /sources and /api/sources (collect/)
+    archive.register(app, store, page, _release)  # /releases/ID/source, /releases/ID/original
 
     # -- writing, only with a token -----------------------------------------------------
     if token:
@@ -300,6 +302,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
                     "cases": linked.line() if linked else "linking in progress"}
 
     reports.register(app, store, templates)
+    review_pages.register(app, store, templates, token)  # /review, curation forms (token only)
     return app
 
 
@@ -366,34 +369,3 @@ def _case(store, number: str):
         return curate.summary(store, number)
     except JikenboError:
         raise HTTPException(404, f"case {number} not found") from None
-
-
-def _statistics(store) -> dict:
-    by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for month, category, count in store.execute(
-            "SELECT substr(r.published, 1, 7), c.category, COUNT(*) FROM releases r "
-            "JOIN release_categories c ON c.release_id = r.id "
-            "WHERE r.is_incident AND r.published IS NOT NULL GROUP BY 1, 2"):
-        by_month[category][month] = count
-    ranking: dict[str, list[dict]] = defaultdict(list)
-    for case in ranked_cases(store):
-        if len(ranking[case.year]) < 10:
-            ranking[case.year].append({"year": case.year, "number": case.number,
-                                       "affected": case.figure.total, "undated": case.undated,
-                                       "contractor": case.figure.contractor,
-                                       "organizations": case.organizations,
-                                       "heading": case.heading})
-    ranking = dict(sorted(ranking.items(), reverse=True))
-    supply = [dict(row) for row in store.execute(
-        "SELECT m.number, COUNT(*) AS releases, MIN(r.published) AS first, "
-        "GROUP_CONCAT(DISTINCT r.organization) AS organizations FROM case_members m "
-        "JOIN releases r ON r.id = m.release_id GROUP BY m.number "
-        "HAVING MAX(r.supply_chain) = 1 ORDER BY releases DESC, first DESC LIMIT 50")]
-    leak = [(row[0], row[1]) for row in store.execute(
-        "SELECT leak_status, COUNT(*) FROM releases WHERE is_incident GROUP BY 1 "
-        "ORDER BY 2 DESC")]
-    return {"counts": store.counts(),
-            "by_month": {category: dict(months) for category, months in by_month.items()},
-            "ranking": dict(ranking), "supply_chain_cases": supply, "leak": leak,
-            "categories": list(CATEGORIES), "data_types": list(DATA_TYPES),
-            "leak_statuses": list(LEAK_STATUSES)}

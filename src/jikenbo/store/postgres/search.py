@@ -1,0 +1,45 @@
+"""How PostgreSQL answers store/search.py: pg_trgm for terms of three characters or more,
+the character/pair grams array for shorter ones. Parsing, folding, facets, sorting and pages are
+store/search.py's own, so results equal SQLite's."""
+from __future__ import annotations
+
+from jikenbo.store.fold import searchable
+from jikenbo.store.search import Dialect, grams
+
+_SEPARATOR = "\x1f"  # between heading and text; a query cannot hold control characters
+
+
+def folded(heading: str, text: str) -> str:
+    """What a 3+ character term is looked for in (a pg_trgm GIN index answers LIKE on it)."""
+    return searchable(heading) + _SEPARATOR + searchable(text)
+
+
+def gram_list(text: str) -> list[str]:
+    """The distinct characters and character pairs (a GIN index answers `grams @> ARRAY[…]`)."""
+    return grams(text).split()
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _term(term: str) -> tuple[str, str]:
+    if len(term) >= 3:
+        return "SELECT string_agg(rowid::text, ',') FROM releases WHERE folded LIKE ?", _like(term)
+    if term.isalnum():
+        return ("SELECT string_agg(rowid::text, ',') FROM releases "
+                "WHERE grams @> ARRAY[?]::text[]", term)
+    return ("SELECT string_agg(rowid::text, ',') FROM releases "
+            "WHERE strpos(lower(heading), ?) > 0", term)
+
+
+POSTGRES = Dialect(
+    incidents=("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
+               "ingested_at FROM releases WHERE is_incident "
+               "ORDER BY published IS NULL, published DESC, rowid DESC"),
+    version="SELECT COALESCE(MAX(rowid), 0) FROM releases",
+    term=_term,
+    organization="SELECT string_agg(rowid::text, ',') FROM releases WHERE organization = ?",
+    case=("SELECT string_agg(r.rowid::text, ',') FROM case_members m "
+          "JOIN releases r ON r.id = m.release_id WHERE m.number = ?"),
+    snapshot=lambda db: db.snapshot())
