@@ -19,8 +19,7 @@ import httpx
 import pytest
 
 from jikenbo.store import open_store
-from tests.conftest import run_cli
-from tests.test_crash import _batch
+from tests.conftest import SHARED, run_cli
 
 READS = ("/", "/api/search?q=不正アクセス&per_page=100", "/search?q=紛失", "/cases",
          "/api/releases?sort=added&per_page=100", "/feeds/releases.atom")
@@ -36,12 +35,13 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         pytest.skip("PostgreSQL backend not merged in this branch")
 
 
-def _inputs(folder: Path) -> list[list[str]]:
-    """Ten files (variants of the sample pages, every post its own), in three overlapping
-    runs: the first six, the middle six, and the last four with the first two."""
-    _batch(folder, copies=2)
-    files = [str(path) for path in sorted(folder.glob("*.txt"))]
-    return [files[:6], files[3:9], files[6:] + files[:2]]
+def _inputs() -> list[list[str]]:
+    """The unnumbered corpus (71 real releases, several of them follow-ups of one another) in
+    three overlapping runs: the first half, the middle half, and the last half with the first
+    quarter. Its releases are distinct, so what is stored does not depend on the order."""
+    files = [str(path) for path in sorted((SHARED / "corpus" / "unnumbered").glob("*.txt"))]
+    half, quarter = len(files) // 2, len(files) // 4
+    return [files[:half], files[quarter:quarter + half], files[half:] + files[:quarter]]
 
 
 @contextmanager
@@ -106,9 +106,7 @@ def _run_together(location: str, runs: list[list[str]]) -> tuple[list, list, lis
 
 
 def test_ingesters_relinker_and_readers_at_once(location: str, tmp_path: Path) -> None:
-    folder = tmp_path / "inputs"
-    folder.mkdir()
-    runs = _inputs(folder)
+    runs = _inputs()
     assert run_cli("ingest", "--db", location, runs[0][0]).returncode == 0  # the servers' schema
     finished, relinks, seen = _run_together(location, runs)
 
