@@ -217,31 +217,39 @@ def database_mb(location: str) -> float:
 
 # -- PostgreSQL ----------------------------------------------------------------------------
 @contextmanager
-def throwaway_postgres(folder: Path) -> Iterator[str]:
+def throwaway_postgres() -> Iterator[str]:
     """A PostgreSQL cluster of its own on a Unix socket, with a UTF-8 database; removed after.
-    initdb refuses to run as root, so as root the server runs as the `postgres` user."""
-    home = folder / "postgres"
-    home.mkdir()
+    initdb refuses to run as root, so as root the server runs as the `postgres` user (its
+    folder is a short one of its own in /tmp: a socket path has at most 107 bytes)."""
+    home = Path(tempfile.mkdtemp(prefix="jikenbo-pg-"))
     data = home / "data"
     as_user: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(home, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
-    binaries = next((str(path) for path in sorted(Path("/usr/lib/postgresql").glob("*/bin"))),
-                    "") if not shutil.which("initdb") else ""
+    found = shutil.which("initdb")
+    binaries = Path(found).parent if found else sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
 
     def run(name: str, *arguments: str) -> None:
-        subprocess.run([*as_user, os.path.join(binaries, name), *arguments], check=True,
+        subprocess.run([*as_user, str(binaries / name), *arguments], check=True,
                        capture_output=True)
 
-    run("initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "-A", "trust")
-    run("pg_ctl", "-D", str(data), "-l", str(home / "log"), "-w", "-o",
-        f"-k {home} -c listen_addresses='' -c shared_buffers=256MB", "start")
     try:
-        run("createdb", "-h", str(home), "-U", "postgres", "scale")
-        yield f"postgresql:///scale?host={home}&user=postgres"
+        run("initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
+            "-A", "trust")
+        run("pg_ctl", "-D", str(data), "-l", str(home / "log"), "-w", "-o",
+            f"-k {home} -c listen_addresses='' -c shared_buffers=256MB", "start")
+        try:
+            import psycopg
+            with psycopg.connect(f"postgresql:///postgres?host={home}&user=postgres",
+                                 autocommit=True) as connection:
+                connection.execute("CREATE DATABASE scale TEMPLATE template0 ENCODING 'UTF8' "
+                                   "LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'")
+            yield f"postgresql:///scale?host={home}&user=postgres"
+        finally:
+            run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
     finally:
-        run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def open_backends(names: list[str], folder: Path, pg_url: str | None,
@@ -258,7 +266,7 @@ def open_backends(names: list[str], folder: Path, pg_url: str | None,
             else:
                 if not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin"))):
                     raise RuntimeError("no PostgreSQL server binary (initdb) found")
-                location = stack.enter_context(throwaway_postgres(folder))
+                location = stack.enter_context(throwaway_postgres())
             open_store(location).close()
             locations[name] = location
         except Exception as error:  # noqa: BLE001 — reported in the table, the rest runs
