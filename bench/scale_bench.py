@@ -190,11 +190,14 @@ def read_mix(base: str, queries: int, seed: int) -> dict[str, list[float]]:
 
         def timed(kind: str, path: str, params: dict) -> None:
             started = time.perf_counter()
-            answer = http.get(path, params=params)
+            try:
+                status = http.get(path, params=params).status_code
+            except httpx.TransportError as error:  # the server closed on us, or died
+                status = f"{type(error).__name__}: {error}"
             timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
-            if answer.status_code != 200:  # counted and shown, not hidden in the timings
-                timings.setdefault("errors", []).append(float(answer.status_code))
-                print(f"    {path} {params} answered {answer.status_code}", flush=True)
+            if status != 200:  # counted and shown, not hidden in the timings
+                timings.setdefault("errors", []).append(0.0)
+                print(f"    {path} {params} answered {status}", flush=True)
 
         for _ in range(queries):
             for kind, terms in SEARCHES.items():
