@@ -59,7 +59,7 @@ def test_two_workers_store_what_one_process_stores(corpus: Path, tmp_path: Path)
     assert said_two[-1].endswith(" unchanged, 2 failed")
     exported = _export(two)
     assert exported == _export(one)
-    assert exported.count("\n") > 100 and '"case": "J' in exported
+    assert exported.count("\n") > 70 and '"case": "J' in exported
 
 
 def test_a_second_parallel_run_adds_nothing(corpus: Path, tmp_path: Path) -> None:
@@ -127,7 +127,7 @@ def test_a_parallel_ingest_killed_mid_batch_leaves_whole_batches(tmp_path: Path)
     from tests.test_crash import _batch, _check, _kill_when, _unlinked
     folder = tmp_path / "batch"
     folder.mkdir()
-    incident_posts = _batch(folder, copies=12)
+    _batch(folder, copies=12)
     db = tmp_path / "killed.db"
     command = [sys.executable, "-m", "jikenbo", "ingest", "--jobs", "2", "--db", str(db),
                str(folder)]
@@ -143,4 +143,7 @@ def test_a_parallel_ingest_killed_mid_batch_leaves_whole_batches(tmp_path: Path)
     assert 8 <= sources < 5 * 12 and partial == 0 and stale == "1"
     finished = subprocess.run(command, capture_output=True, timeout=600)
     assert finished.returncode == 0, finished.stderr
-    assert stored < _check(db) == incident_posts + 3 and _unlinked(db) == 0
+    alone = tmp_path / "alone.db"  # the same folder, one process, never interrupted
+    assert run_cli("ingest", "--jobs", "1", "--db", str(alone), str(folder)).returncode == 0
+    assert stored < _check(db) == _check(alone) and _unlinked(db) == 0
+    assert _export(db) == _export(alone)
