@@ -212,9 +212,13 @@ def read_mix(base: str, queries: int, seed: int) -> dict[str, list[float]]:
 def database_mb(location: str) -> float:
     if location.startswith("postgresql://"):
         import psycopg
-        with psycopg.connect(location) as connection:
-            return connection.execute("SELECT pg_database_size(current_database())"
-                                      ).fetchone()[0] / 1e6
+        try:
+            with psycopg.connect(location) as connection:
+                return connection.execute("SELECT pg_database_size(current_database())"
+                                          ).fetchone()[0] / 1e6
+        except psycopg.OperationalError as error:  # a figure missing, not the run lost
+            print(f"    database size unknown: {str(error).splitlines()[0]}", flush=True)
+            return float("nan")
     return sum(path.stat().st_size for path in Path(location).parent.glob(
         Path(location).name + "*")) / 1e6
 
