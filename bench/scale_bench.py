@@ -324,7 +324,9 @@ def figures(ingest: dict, relink: dict, timings: dict[str, list[float]], server_
 
 
 def _short(count: int) -> str:
-    return f"{count // 1_000_000}M" if count % 1_000_000 == 0 else f"{count // 1000}k"
+    if count % 1_000_000 == 0:
+        return f"{count // 1_000_000}M"
+    return f"{count // 1000}k" if count % 1000 == 0 else f"{count:,}"
 
 
 def print_table(results: dict[str, dict[int, dict]], skipped: dict[str, str],
@@ -341,7 +343,7 @@ def print_table(results: dict[str, dict[int, dict]], skipped: dict[str, str],
         if growth:
             for name in results:
                 first, last = results[name][steps[0]][key], results[name][steps[-1]][key]
-                line += f"{(last / first if first else float('nan')):>21.2f}x"
+                line += f"{last / first:>21.2f}x" if first else f"{'—':>22}"
         print(line)
     for name, reason in skipped.items():
         print(f"{name}: skipped — {reason}")
