@@ -80,7 +80,9 @@ def test_sigkill_mid_ingest(tmp_path: Path) -> None:
     folder.mkdir()
     incident_posts = _batch(folder, copies=20)
     db = tmp_path / "crash.db"
-    command = [sys.executable, "-m", "jikenbo", "ingest", "--db", str(db), str(folder)]
+    # one process commits each source on its own (the parallel ingest's batches: test_ingest_parallel)
+    command = [sys.executable, "-m", "jikenbo", "ingest", "--jobs", "1", "--db", str(db),
+               str(folder)]
     stored = []
     for sources in (10, 35, 60):
         assert _kill_when(command, db, sources)

@@ -118,19 +118,27 @@ def checked(record: Record) -> Record:
         evidence=tuple(replace(item, text=text(item.text)) for item in evidence))
 
 
+def release_rows(extracted: Extracted) -> list[ReleaseRow]:
+    """The releases of one source as the store takes them: id, checked record, clean text."""
+    texts = [clean_text(post.text) for post in extracted.posts]  # clean already, from sources
+    return [ReleaseRow(release_id(text), checked(record), text, post.start, post.end)
+            for text, post, record in zip(texts, extracted.posts, extracted.records)]
+
+
 def store_extracted(store: Store, extracted: Extracted) -> tuple[int, int]:
     """Store one source's releases in one transaction; returns (new, unchanged)."""
     outcome = store_source(store, extracted)
     return outcome.new, outcome.unchanged
 
 
+def stored_source(extracted: Extracted) -> SourceDocument:
+    """The source as the store keeps it: a file input under its name only."""
+    return replace(extracted.source, locator=stored_locator(extracted.source.locator))
+
+
 def store_source(store: Store, extracted: Extracted) -> SourceOutcome:
     """Store one source's releases in one transaction, a file input under its name only."""
-    texts = [clean_text(post.text) for post in extracted.posts]  # clean already, from sources
-    rows = [ReleaseRow(release_id(text), checked(record), text, post.start, post.end)
-            for text, post, record in zip(texts, extracted.posts, extracted.records)]
-    source = replace(extracted.source, locator=stored_locator(extracted.source.locator))
-    return store.add_source(source, rows)
+    return store.add_source(stored_source(extracted), release_rows(extracted))
 
 
 def ingest(store: Store, locators: Iterable[str], options: ReadOptions,

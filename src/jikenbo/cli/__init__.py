@@ -76,15 +76,19 @@ def extract(paths: tuple[str, ...], evidence: bool, with_link: bool, max_bytes: 
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--sample", is_flag=True, help="Ingest the sample corpus bundled with jikenbo.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Worker processes extracting in parallel (default: one per core; 1: one "
+                   "process, each input committed on its own).")
 @_db_option
 @read_options
-def ingest(paths: tuple[str, ...], sample: bool, db: str | None, max_bytes: int,
-           lossy: bool) -> None:
+def ingest(paths: tuple[str, ...], sample: bool, jobs: int | None, db: str | None,
+           max_bytes: int, lossy: bool) -> None:
     """Store the releases of PATHS in the database; the same text is never stored twice."""
     if not paths and not sample:
         raise click.UsageError("give PATHS to ingest, or --sample")
     with _user_errors():
-        summary = _ingest(database_location(db), _with_sample(paths, sample), max_bytes, lossy)
+        summary = _ingest(database_location(db), _with_sample(paths, sample), max_bytes, lossy,
+                          jobs)
     click.echo(summary.line(), err=True)
     if summary.failed:
         sys.exit(1)
@@ -190,13 +194,15 @@ def _serve(location: str, host: str, port: int, token_env: str, workers: int = 1
                 port=port, workers=workers, log_level="warning")
 
 
-def _ingest(location: str, paths: list[str], max_bytes: int, lossy: bool) -> pipeline.Summary:
+def _ingest(location: str, paths: list[str], max_bytes: int, lossy: bool,
+            jobs: int | None = None) -> pipeline.Summary:
+    from jikenbo.ingest_parallel import default_jobs, ingest_parallel
     store = open_store(location)
     inputs = list(sources.expand(paths))
     options = sources.ReadOptions(max_bytes=max_bytes, lossy=lossy)
     with _progress(len(inputs)) as advance:
-        summary = pipeline.ingest(store, inputs, options, on_error=_report,
-                                  on_progress=lambda locator: advance())
+        summary = ingest_parallel(store, inputs, options, jobs or default_jobs(),
+                                  on_error=_report, on_progress=lambda locator: advance())
     linked = curate.repair(store)  # after new releases, or an earlier run cut short
     if linked:
         click.echo(f"cases: {linked.line()}", err=True)

@@ -122,9 +122,33 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries):
     def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
         with self.writing():
             outcome = self._add_source(source, releases)
-            if outcome.new or outcome.versions or versions.OCCURRENCE in outcome.kinds:
+            if _changes_links(outcome):
                 self._set_state("links_stale", "1")
             return outcome
+
+    def add_sources(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]
+                    ) -> list[SourceOutcome | Exception]:
+        """Store several sources in one transaction, each as `add_source` would. A source whose
+        rows fail is rolled back alone (a savepoint each) and its error takes its place in the
+        answer; one commit for the batch spares a parallel ingest a disk sync per source."""
+        outcomes: list[SourceOutcome | Exception] = []
+        with self.writing():
+            for source, releases in batch:
+                self.db.execute("SAVEPOINT one_source")
+                try:
+                    outcomes.append(self._add_source(source, releases))
+                except sqlite3.OperationalError as error:
+                    if _is_busy(error):
+                        raise
+                    self.db.execute("ROLLBACK TO one_source")
+                    outcomes.append(error)
+                except Exception as error:  # noqa: BLE001 — one source's bad value, not the batch's
+                    self.db.execute("ROLLBACK TO one_source")
+                    outcomes.append(error)
+                self.db.execute("RELEASE one_source")
+            if any(isinstance(item, SourceOutcome) and _changes_links(item) for item in outcomes):
+                self._set_state("links_stale", "1")
+        return outcomes
 
     def _add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
         row = self.db.execute("SELECT id, version FROM sources WHERE locator = ? AND sha256 = ?",
@@ -373,6 +397,11 @@ def _stored(row: sqlite3.Row) -> StoredRelease:
                                "evidence": json.loads(row["evidence"])})
     return StoredRelease(row["id"], record, row["text"], row["source_id"], row["source_locator"],
                          row["start_offset"], row["end_offset"])
+
+
+def _changes_links(outcome: SourceOutcome) -> bool:
+    """Whether a stored source leaves the cases to be linked again."""
+    return bool(outcome.new or outcome.versions or versions.OCCURRENCE in outcome.kinds)
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

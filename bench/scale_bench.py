@@ -1,0 +1,433 @@
+"""Scale benchmark: a million re-sampled releases on SQLite and PostgreSQL, measured in one run.
+
+    .venv/bin/python bench/scale_bench.py [--releases 1000000] [--steps 100000,1000000]
+        [--backends sqlite,postgresql] [--pg-url postgresql://…] [--jobs N] [--queries 40]
+
+1. Generates the releases the way bench/extract_bench.py does (a real release of the project's
+   corpus with another issuer, counts redrawn, paragraphs rotated, years moved back, a casebook
+   number of its own) and, so that a million releases do not make a few hundred issuers with
+   thousands of releases each, gives each issuer one of 400 two-kanji prefixes. They are
+   streamed to text files, one step at a time (never all in memory), and deleted once stored.
+2. For each step and each backend: `jikenbo ingest --jobs N`'s library path in a process of its
+   own (extraction in worker processes, batched writes), then a full relink in another, then
+   `jikenbo serve` on loopback read by one client: searches of 1, 2 and 3+ characters and of
+   several terms, half of them with a facet, and pages (latest, release, case, category).
+3. Prints the machine, then each figure per backend and step side by side, and how it grew
+   from the first step to the last: ingest releases/s, relink time, search and page p50/p95,
+   the first search (the facet index being built), database size and the peak memory (maxrss)
+   of every process — ingest parent, its workers, relink, server.
+
+PostgreSQL: `--pg-url` names an empty database; without it a throwaway cluster is started
+(`initdb` + `pg_ctl` on a Unix socket in a temporary directory, UTF-8 ctype) and removed after.
+A backend that cannot be opened is reported as skipped, with the reason, and the rest runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import extract_bench  # noqa: E402
+
+_TAGS = "東西南北上中下新大小本高山川田野村松宮森"
+_LEGAL = re.compile(r"株式会社|有限会社|\(株\)")
+SEARCHES = {
+    "1 char": ["漏", "市", "県", "社", "病", "学"],
+    "2 chars": ["紛失", "誤送", "流出", "感染", "氏名", "委託"],
+    "3+ chars": ["不正アクセス", "ランサムウェア", "個人情報", "パスワード", "委託先", "お詫び"],
+    "multi-term": ["不正アクセス 個人情報", "紛失 USB", "誤送信 メール", "流出 委託先",
+                   "ランサムウェア 暗号化", "市 漏えい"],
+}
+FACETS = [{"category": "unauthorized_access"}, {"category": "loss_theft"}, {"leak": "suspected"},
+          {"supply_chain": "true"}, {"year": "2023"}, {"data_type": "name"}, {"sort": "affected"}]
+
+
+# -- the releases --------------------------------------------------------------------------
+def resampled(real: list[tuple[str, tuple[str, ...], str]], count: int,
+              seed: int) -> Iterator[str]:
+    """extract_bench.synthetic, one release at a time, with a prefix on each issuer."""
+    rng = random.Random(seed)
+    issuers = sorted({issuer for issuer, _, _ in real if len(issuer) >= 2})
+    for serial in range(count):
+        issuer, vendors, text = rng.choice(real)
+        if issuer:
+            text = text.replace(issuer, _tagged(rng.choice(issuers), rng))
+        for vendor in vendors:
+            tag = str(rng.randrange(max(1, count // 50)))
+            legal = _LEGAL.search(vendor)
+            text = text.replace(vendor, vendor[:legal.start()] + tag + vendor[legal.start():]
+                                if legal and legal.start() > 0 else vendor + tag)
+        back = rng.randrange(7)
+        text = extract_bench._YEAR.sub(lambda m: str(int(m.group(0)) - back), text)
+        text = extract_bench._CASE_NUMBER.sub(
+            lambda m: f"{m.group(1)}{int(m.group(2)) - back}-{100000 + serial}", text)
+        text = extract_bench._COUNT.sub(
+            lambda m: f"{rng.randint(1, 10 ** min(len(m.group(0)), 6)):,}", text)
+        head, _, body = text.partition("\n")
+        paragraphs = body.split("\n\n")
+        if len(paragraphs) > 3:
+            cut = rng.randrange(1, len(paragraphs))
+            paragraphs = paragraphs[cut:] + paragraphs[:cut]
+        yield head + "\n" + "\n\n".join(paragraphs)
+
+
+def _tagged(issuer: str, rng: random.Random) -> str:
+    """`白井市` → `山村白井市`; `株式会社X` → `株式会社山村X` (the extractor keeps either)."""
+    tag = rng.choice(_TAGS) + rng.choice(_TAGS)
+    legal = _LEGAL.match(issuer)
+    return issuer[:legal.end()] + tag + issuer[legal.end():] if legal else tag + issuer
+
+
+def write_step(releases: Iterator[str], folder: Path, first: int, stop: int) -> None:
+    """Releases `first`…`stop - 1` as text files, a thousand to a folder."""
+    for serial in range(first, stop):
+        path = folder / f"{serial // 1000:04d}" / f"{serial:07d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(next(releases), encoding="utf-8")
+
+
+# -- the measured processes ----------------------------------------------------------------
+def peaks() -> dict[str, float]:
+    """Peak memory of this process and of its largest child (maxrss), and the CPU seconds of
+    both together (what the machine's load does not change much)."""
+    mine, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return {"peak_mb": mine.ru_maxrss / 1024, "children_peak_mb": children.ru_maxrss / 1024,
+            "cpu_s": sum(usage.ru_utime + usage.ru_stime for usage in (mine, children))}
+
+
+def child_ingest(location: str, folder: str, jobs: int) -> dict:
+    from jikenbo import ingest_parallel as parallel
+    from jikenbo.ingest_parallel import ingest_parallel
+    # Nothing else of ours runs meanwhile: the workers need not yield to a web server (the
+    # niceness they take by default), only compete as equals with whatever else the machine runs.
+    parallel.WORKER_NICENESS = 0
+    from jikenbo.sources import ReadOptions, expand
+    from jikenbo.store import open_store
+    store = open_store(location)
+    started = time.perf_counter()
+    summary = ingest_parallel(store, list(expand([folder])), ReadOptions(), jobs)
+    seconds = time.perf_counter() - started
+    store.close()
+    return {"seconds": seconds, "new": summary.new, "failed": summary.failed, **peaks()}
+
+
+def child_relink(location: str) -> dict:
+    from jikenbo.cases import curate
+    from jikenbo.store import open_store
+    store = open_store(location)
+    started = time.perf_counter()
+    outcome = curate.relink(store)
+    seconds = time.perf_counter() - started
+    counts = store.counts()
+    store.close()
+    return {"seconds": seconds, "cases": outcome.cases, "releases": counts["releases"],
+            **peaks()}
+
+
+def in_child(*args: str) -> dict:
+    """Run one measured stage in a fresh process (its peak memory is its own)."""
+    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"stage {args[0]} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- reading through the web server --------------------------------------------------------
+@contextmanager
+def server(location: str, port: int) -> Iterator[tuple[str, int]]:
+    import httpx
+    process = subprocess.Popen([sys.executable, "-m", "jikenbo", "serve", "--db", location,
+                                "--port", str(port)], stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + "/static/style.css", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base, process.pid
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+
+
+def high_water_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def read_mix(base: str, queries: int, seed: int) -> dict[str, list[float]]:
+    import httpx
+    rng = random.Random(seed)
+    timings: dict[str, list[float]] = {}
+    with httpx.Client(base_url=base, timeout=120) as http:
+        started = time.perf_counter()
+        found = http.get("/api/search", params={"q": "お詫び", "per_page": 100}).json()["items"]
+        timings["first search"] = [(time.perf_counter() - started) * 1000]
+        ids = [row["id"] for row in found] or ["0" * 64]
+        cases = [row["case"] for row in found if row.get("case")] or ["J2024-0001"]
+
+        def timed(kind: str, path: str, params: dict) -> None:
+            started = time.perf_counter()
+            try:
+                status = http.get(path, params=params).status_code
+            except httpx.TransportError as error:  # the server closed on us, or died
+                status = f"{type(error).__name__}: {error}"
+            timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+            if status != 200:  # counted and shown, not hidden in the timings
+                timings.setdefault("errors", []).append(0.0)
+                print(f"    {path} {params} answered {status}", flush=True)
+
+        for _ in range(queries):
+            for kind, terms in SEARCHES.items():
+                facet = rng.choice(FACETS) if rng.random() < 0.5 else {}
+                timed(kind, "/search", {"q": rng.choice(terms), **facet})
+            page = rng.choice(["/", f"/releases/{rng.choice(ids)}", f"/cases/{rng.choice(cases)}",
+                               f"/categories/{rng.choice(['ransomware', 'loss_theft'])}"])
+            timed("page", page, {})
+    return timings
+
+
+def database_mb(location: str) -> float:
+    if location.startswith("postgresql://"):
+        import psycopg
+        try:
+            with psycopg.connect(location) as connection:
+                return connection.execute("SELECT pg_database_size(current_database())"
+                                          ).fetchone()[0] / 1e6
+        except psycopg.OperationalError as error:  # a figure missing, not the run lost
+            print(f"    database size unknown: {str(error).splitlines()[0]}", flush=True)
+            return float("nan")
+    return sum(path.stat().st_size for path in Path(location).parent.glob(
+        Path(location).name + "*")) / 1e6
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A PostgreSQL cluster of its own on a Unix socket, with a UTF-8 database; removed after.
+    initdb refuses to run as root, so as root the server runs as the `postgres` user (its
+    folder is a short one of its own in /tmp: a socket path has at most 107 bytes)."""
+    home = Path(tempfile.mkdtemp(prefix="jikenbo-pg-"))
+    data = home / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(home, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    found = shutil.which("initdb")
+    binaries = Path(found).parent if found else sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+
+    def run(name: str, *arguments: str) -> None:
+        subprocess.run([*as_user, str(binaries / name), *arguments], check=True,
+                       capture_output=True)
+
+    try:
+        run("initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
+            "-A", "trust")
+        run("pg_ctl", "-D", str(data), "-l", str(home / "log"), "-w", "-o",
+            f"-k {home} -c listen_addresses='' -c shared_buffers=256MB", "start")
+        try:
+            import psycopg
+            with psycopg.connect(f"postgresql:///postgres?host={home}&user=postgres",
+                                 autocommit=True) as connection:
+                connection.execute("CREATE DATABASE scale TEMPLATE template0 ENCODING 'UTF8' "
+                                   "LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'")
+            yield f"postgresql:///scale?host={home}&user=postgres"
+        finally:
+            run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def open_backends(names: list[str], folder: Path, pg_url: str | None,
+                  stack) -> tuple[dict[str, str], dict[str, str]]:
+    """Backend name → location, and backend name → why it was skipped."""
+    from jikenbo.store import open_store
+    locations, skipped = {}, {}
+    for name in names:
+        try:
+            if name == "sqlite":
+                location = str(folder / "scale.db")
+            elif pg_url:
+                location = pg_url
+            else:
+                if not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin"))):
+                    raise RuntimeError("no PostgreSQL server binary (initdb) found")
+                location = stack.enter_context(throwaway_postgres())
+            open_store(location).close()
+            locations[name] = location
+        except Exception as error:  # noqa: BLE001 — reported in the table, the rest runs
+            skipped[name] = f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
+    return locations, skipped
+
+
+# -- the table -----------------------------------------------------------------------------
+FIGURES = [  # (label, key, format)
+    ("ingest, releases/s", "ingest_rate", "{:,.0f}"),
+    ("ingest CPU ms/release", "ingest_cpu_ms", "{:,.2f}"),
+    ("ingest parent peak MB", "ingest_mb", "{:,.0f}"),
+    ("ingest workers peak MB", "workers_mb", "{:,.0f}"),
+    ("relink all, s", "relink_s", "{:,.1f}"),
+    ("relink peak MB", "relink_mb", "{:,.0f}"),
+    ("cases", "cases", "{:,}"),
+    ("first search (index), ms", "first_ms", "{:,.0f}"),
+    *[(f"search {kind} p{share}, ms", f"{kind} p{share}", "{:,.1f}")
+      for kind in SEARCHES for share in (50, 95)],
+    ("page p50, ms", "page p50", "{:,.1f}"),
+    ("page p95, ms", "page p95", "{:,.1f}"),
+    ("reader errors (not 200)", "errors", "{:,}"),
+    ("server peak MB", "server_mb", "{:,.0f}"),
+    ("database MB", "database_mb", "{:,.0f}"),
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def figures(ingest: dict, relink: dict, timings: dict[str, list[float]], server_mb: float,
+            database: float) -> dict[str, float]:
+    found = {"ingest_rate": ingest["new"] / ingest["seconds"],
+             "ingest_cpu_ms": ingest["cpu_s"] * 1000 / max(1, ingest["new"]),
+             "ingest_mb": ingest["peak_mb"],
+             "workers_mb": ingest["children_peak_mb"], "relink_s": relink["seconds"],
+             "relink_mb": relink["peak_mb"], "cases": relink["cases"],
+             "first_ms": timings["first search"][0], "server_mb": server_mb,
+             "errors": len(timings.get("errors", ())),
+             "database_mb": database}
+    for kind in [*SEARCHES, "page"]:
+        for share in (50, 95):
+            found[f"{kind} p{share}"] = percentile(timings[kind], share / 100)
+    return found
+
+
+def _short(count: int) -> str:
+    if count % 1_000_000 == 0:
+        return f"{count // 1_000_000}M"
+    return f"{count // 1000}k" if count % 1000 == 0 else f"{count:,}"
+
+
+def print_table(results: dict[str, dict[int, dict]], skipped: dict[str, str],
+                steps: list[int]) -> None:
+    columns = [(name, step) for name in results for step in steps if step in results[name]]
+    growth = len(steps) > 1
+    header = f"{'':28}" + "".join(f"{f'{name} {_short(step)}':>17}" for name, step in columns)
+    if growth:
+        header += "".join(f"{f'{name} x{_short(steps[0])}→{_short(steps[-1])}':>22}"
+                          for name in results)
+    print(header)
+    for label, key, form in FIGURES:
+        line = f"{label:28}" + "".join(f"{form.format(results[n][s][key]):>17}" for n, s in columns)
+        if growth:
+            for name in results:
+                first, last = results[name][steps[0]][key], results[name][steps[-1]][key]
+                line += f"{last / first:>21.2f}x" if first else f"{'—':>22}"
+        print(line)
+    for name, reason in skipped.items():
+        print(f"{name}: skipped — {reason}")
+    last = steps[-1]
+    for name in results:
+        found = results[name][last]
+        worst = max(found[f"{kind} p95"] for kind in SEARCHES)
+        print(f"targets at {_short(last)} on {name}: ingest ≥ 1,000 releases/s -> "
+              f"{'met' if found['ingest_rate'] >= 1000 else 'NOT met'} "
+              f"({found['ingest_rate']:,.0f}); search p95 < 100 ms -> "
+              f"{'met' if worst < 100 else 'NOT met'} (worst kind {worst:,.1f})")
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def measure(location: str, folder: Path, jobs: int, queries: int, seed: int) -> dict:
+    ingest = in_child("ingest", location, str(folder), str(jobs))
+    if ingest["failed"]:
+        raise SystemExit(f"{ingest['failed']} generated releases failed to ingest")
+    print(f"    ingested {ingest['new']:,} new in {ingest['seconds']:,.0f} s", flush=True)
+    relink = in_child("relink", location)
+    print(f"    relinked {relink['releases']:,} releases into {relink['cases']:,} cases in "
+          f"{relink['seconds']:,.0f} s", flush=True)
+    with server(location, free_port()) as (base, pid):
+        timings = read_mix(base, queries, seed)
+        server_mb = high_water_mb(pid)
+    return figures(ingest, relink, timings, server_mb, database_mb(location))
+
+
+def main() -> None:
+    from contextlib import ExitStack
+
+    from jikenbo.ingest_parallel import default_jobs
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--releases", type=int, default=1_000_000)
+    parser.add_argument("--steps", default="100000,1000000",
+                        help="casebook sizes to measure at, comma-separated (default 100k, 1M)")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--pg-url", help="an empty PostgreSQL database (default: a throwaway "
+                                         "cluster of the bench's own)")
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--queries", type=int, default=40,
+                        help="rounds of reads per measurement (one search of each kind, one page)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        stage, *rest = args.child
+        found = child_ingest(rest[0], rest[1], int(rest[2])) if stage == "ingest" else \
+            child_relink(rest[0])
+        print(json.dumps(found))
+        return
+    steps = sorted({min(int(step), args.releases) for step in args.steps.split(",")}
+                   | {args.releases})
+    print(f"machine: {extract_bench.machine().replace(' (this run pinned to one)', '')}; "
+          f"ingest with {args.jobs} worker processes; load average "
+          f"{', '.join(f'{load:.1f}' for load in os.getloadavg())} at the start")
+    real = extract_bench.real_releases()
+    releases = resampled(real, args.releases, args.seed)
+    results: dict[str, dict[int, dict]] = {}
+    with tempfile.TemporaryDirectory(prefix="jikenbo-scale-") as tmp, ExitStack() as stack:
+        locations, skipped = open_backends(args.backends.split(","), Path(tmp), args.pg_url,
+                                           stack)
+        previous = 0
+        for step in steps:
+            folder = Path(tmp) / f"step-{step}"
+            started = time.perf_counter()
+            write_step(releases, folder, previous, step)
+            print(f"{_short(step)}: generated releases {previous:,}–{step - 1:,} from "
+                  f"{len(real)} real ones in {time.perf_counter() - started:,.0f} s", flush=True)
+            for name, location in locations.items():
+                print(f"  {name}:", flush=True)
+                results.setdefault(name, {})[step] = measure(location, folder, args.jobs,
+                                                             args.queries, args.seed)
+            shutil.rmtree(folder)
+            previous = step
+    print(f"load average at the end: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    print_table(results, skipped, steps)
+
+
+if __name__ == "__main__":
+    main()
