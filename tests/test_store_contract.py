@@ -162,11 +162,14 @@ QUERIES = [Query(), Query(q="紛"), Query(q="紛失"), Query(q="誤送"), Query(
            Query(q="メール", sort="affected", per_page=7, page=2), Query(q="情報", sort="added"),
            Query(category="ransomware"), Query(leak="confirmed", supply_chain=True),
            Query(q="a&b"), Query(q="x%_\\"), Query(vendor="水道マッピングシステム株式会社"),
-           Query(q="水道", vendor="東京ガスエンジニアリングソリューションズ株式会社")]
+           Query(q="水道", vendor="東京ガスエンジニアリングソリューションズ株式会社"),
+           Query(category=("ransomware", "malware")), Query(excluded=(("category", "ransomware"),)),
+           Query(date_from="2024-01-01", date_to="2024-06-30"), Query(year="unknown"),
+           Query(month="2024-07", leak=("confirmed", "possible"))]
 
 
-@pytest.mark.parametrize("query", QUERIES, ids=[(q.q or "-") + (q.vendor or "")[:4]
-                                                 for q in QUERIES])
+@pytest.mark.parametrize("query", QUERIES, ids=[f"{index}-{q.q or '-'}{''.join(q.vendor)[:4]}"
+                                                 for index, q in enumerate(QUERIES)])
 def test_both_backends_answer_a_search_alike(sqlite_casebook, pg_casebook, query: Query) -> None:
     mine, theirs = sqlite_casebook.search(query), pg_casebook.search(query)
     assert (mine.total, mine.ids, mine.facets) == (theirs.total, theirs.ids, theirs.facets)
