@@ -14,27 +14,23 @@ from typing import Any, TypeVar
 
 from jikenbo.cases import LinkItem, link_item
 from jikenbo.errors import JikenboError, StoreBusy
-from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store import versions
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 from jikenbo.store.cases import CaseTables
 from jikenbo.store.curation import CurationTables
+from jikenbo.store.reads import JSON_COLUMNS, RELEASE_COLUMNS, ReleaseReads, stored
 from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
 
-_RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
-                    "is_incident", "supply_chain", "vendors", "categories", "data_types",
-                    "affected_count", "leak_status", "discovered")
 T = TypeVar("T")
 # How long a writer waits for another one before giving up with StoreBusy ($JIKENBO_BUSY_TIMEOUT).
 BUSY_TIMEOUT_S = float(os.environ.get("JIKENBO_BUSY_TIMEOUT") or 30)
-_JSON_COLUMNS = {"earlier_releases", "vendors", "categories", "data_types"}
 
 
 # Curation comes before cases: its undo extends the cases' undo.
-class SQLiteStore(CurationTables, CaseTables, StatisticsQueries):
+class SQLiteStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads):
     def __init__(self, path: str) -> None:
         self.path = path
         self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
@@ -233,42 +229,11 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries):
                             [(release_id, item) for item in release.record.data_types])
 
     # -- reading ----------------------------------------------------------------------------
-    _SELECT = ("SELECT r.*, s.locator AS source_locator FROM releases r "
-               "JOIN sources s ON s.id = r.source_id")
-
-    _stored = staticmethod(lambda row: _stored(row))
 
     def releases(self) -> Iterator[StoredRelease]:
         query = f"{self._SELECT} ORDER BY r.published IS NULL, r.published, r.rowid"
         for row in self.db.execute(query):
-            yield _stored(row)
-
-    def release(self, id_prefix: str) -> StoredRelease | None:
-        prefix = id_prefix.lower()
-        # a range, not LIKE, so that the primary key index answers it (ids are lowercase hex)
-        rows = self.db.execute(f"{self._SELECT} WHERE r.id >= ? AND r.id < ? LIMIT 2",
-                               (prefix, prefix + "~")).fetchall()
-        if len(rows) > 1:
-            raise JikenboError(f"release id {id_prefix!r} is ambiguous; give more characters")
-        return _stored(rows[0]) if rows else None
-
-    def release_versions(self, release_id: str) -> list[versions.ReleaseVersion]:
-        return versions.versions(self.db, release_id)
-
-    def occurrences(self, release_id: str) -> list[versions.Occurrence]:
-        return versions.occurrences(self.db, release_id)
-
-    def archived_source(self, source_id: int) -> versions.ArchivedSource | None:
-        return versions.archived_source(self.db, source_id)
-
-    def source_data(self, source_id: int) -> tuple[str, bytes, str]:
-        row = self.db.execute("SELECT locator, data, text FROM sources WHERE id = ?",
-                              (source_id,)).fetchone()
-        return row["locator"], bytes(row["data"]), row["text"]
-
-    def counts(self) -> dict[str, int]:
-        """Sources, releases, incidents and cases (recounted only after the database changed)."""
-        return dict(self.cached("counts", self._count))
+            yield stored(row)
 
     def cached(self, name: str, compute: Callable[[], T]) -> T:
         """`compute()`, kept until the database changes: a commit by another connection moves
@@ -339,9 +304,9 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries):
         marks = ", ".join("?" * len(ids))
         select = self._SELECT if full else (
             "SELECT r.id, r.source_id, r.start_offset, r.end_offset, r.heading, "
-            f"{', '.join('r.' + name for name in _RELEASE_COLUMNS)}, '' AS text, '[]' AS evidence, "
+            f"{', '.join('r.' + name for name in RELEASE_COLUMNS)}, '' AS text, '[]' AS evidence, "
             "s.locator AS source_locator FROM releases r JOIN sources s ON s.id = r.source_id")
-        found = {row["id"]: _stored(row) for row in
+        found = {row["id"]: stored(row) for row in
                  self.db.execute(f"{select} WHERE r.id IN ({marks})", list(ids))}
         return [found[i] for i in ids if i in found]
 
@@ -377,26 +342,14 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries):
 def _release_values(release: ReleaseRow) -> dict[str, Any]:
     """Column → value of a release's text, record, evidence and link features."""
     record = release.record.to_dict()
-    values = {name: json.dumps(record[name], ensure_ascii=False) if name in _JSON_COLUMNS
-              else record[name] for name in _RELEASE_COLUMNS}
+    values = {name: json.dumps(record[name], ensure_ascii=False) if name in JSON_COLUMNS
+              else record[name] for name in RELEASE_COLUMNS}
     evidence = json.dumps(release.record.to_dict(with_evidence=True)["evidence"],
                           ensure_ascii=False)
     features = json.dumps(link_item(release.id, release.record, release.text).to_json(),
                           ensure_ascii=False)
     return {"heading": record["heading"], "text": release.text, **values,
             "evidence": evidence, "link_item": features}
-
-
-def _stored(row: sqlite3.Row) -> StoredRelease:
-    values = {name: json.loads(row[name]) if name in _JSON_COLUMNS else row[name]
-              for name in _RELEASE_COLUMNS}
-    values["is_incident"] = bool(values["is_incident"])
-    values["supply_chain"] = bool(values["supply_chain"])
-    record = Record.from_dict({**values, "heading": row["heading"],
-                               "source": row["source_locator"],
-                               "evidence": json.loads(row["evidence"])})
-    return StoredRelease(row["id"], record, row["text"], row["source_id"], row["source_locator"],
-                         row["start_offset"], row["end_offset"])
 
 
 def _changes_links(outcome: SourceOutcome) -> bool:

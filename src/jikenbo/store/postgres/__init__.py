@@ -24,7 +24,7 @@ from jikenbo.store.curation import CurationTables
 from jikenbo.store.fold import SIGNATURE
 from jikenbo.store.postgres.connection import Database, close_pool, display
 from jikenbo.store.postgres.search import POSTGRES, folded, gram_list
-from jikenbo.store.sqlite import _JSON_COLUMNS, _RELEASE_COLUMNS, _stored
+from jikenbo.store.reads import JSON_COLUMNS, RELEASE_COLUMNS, ReleaseReads, stored
 from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
 
@@ -32,17 +32,14 @@ __all__ = ["PostgresStore", "close_pool"]
 T = TypeVar("T")
 _MIGRATE_LOCK = 0x6A696B656D  # pg_advisory_xact_lock key: one process migrates at a time
 _RELEASE_INSERT = ", ".join(("id", "source_id", "start_offset", "end_offset", "heading", "text",
-                             *_RELEASE_COLUMNS, "evidence", "link_item", "ingested_at",
+                             *RELEASE_COLUMNS, "evidence", "link_item", "ingested_at",
                              "folded", "grams"))
 _CHUNK = 500  # releases read per statement when walking all of them
 
 
 # Curation comes before cases: its undo extends the cases' undo (as in SQLiteStore).
-class PostgresStore(CurationTables, CaseTables, StatisticsQueries):
+class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads):
     _NO_LIMIT = None
-    _SELECT = ("SELECT r.*, s.locator AS source_locator FROM releases r "
-               "JOIN sources s ON s.id = r.source_id")
-    _stored = staticmethod(lambda row: _stored(row))
 
     def __init__(self, url: str) -> None:
         self.url = self.path = url
@@ -129,7 +126,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries):
     def _add_releases(self, source_id: int, releases: Sequence[ReleaseRow]) -> None:
         if not releases:
             return
-        marks = ", ".join("?" * (11 + len(_RELEASE_COLUMNS)))
+        marks = ", ".join("?" * (11 + len(RELEASE_COLUMNS)))
         self.db.executemany(f"INSERT INTO releases ({_RELEASE_INSERT}) VALUES ({marks})",
                             [_release_values(source_id, release) for release in releases])
         self._add_facets(releases)
@@ -184,32 +181,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries):
                 f"{self._SELECT} WHERE r.rowid = ANY(?)", (chunk,))}
             for rowid in chunk:
                 if rowid in rows:
-                    yield _stored(rows[rowid])
-
-    def release(self, id_prefix: str) -> StoredRelease | None:
-        prefix = id_prefix.lower()
-        rows = self.db.execute(f"{self._SELECT} WHERE r.id >= ? AND r.id < ? LIMIT 2",
-                               (prefix, prefix + "~")).fetchall()
-        if len(rows) > 1:
-            raise JikenboError(f"release id {id_prefix!r} is ambiguous; give more characters")
-        return _stored(rows[0]) if rows else None
-
-    def release_versions(self, release_id: str) -> list[versions.ReleaseVersion]:
-        return versions.versions(self.db, release_id)
-
-    def occurrences(self, release_id: str) -> list[versions.Occurrence]:
-        return versions.occurrences(self.db, release_id)
-
-    def archived_source(self, source_id: int) -> versions.ArchivedSource | None:
-        return versions.archived_source(self.db, source_id)
-
-    def source_data(self, source_id: int) -> tuple[str, bytes, str]:
-        row = self.db.execute("SELECT locator, data, text FROM sources WHERE id = ?",
-                              (source_id,)).fetchone()
-        return row["locator"], bytes(row["data"]), row["text"]
-
-    def counts(self) -> dict[str, int]:
-        return dict(self.cached("counts", self._count))
+                    yield stored(rows[rowid])
 
     def cached(self, name: str, compute: Callable[[], T]) -> T:
         """`compute()`, kept until a write transaction (of any process) bumps the counter."""
@@ -272,9 +244,9 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries):
             return []
         select = self._SELECT if full else (
             "SELECT r.id, r.source_id, r.start_offset, r.end_offset, r.heading, "
-            f"{', '.join('r.' + name for name in _RELEASE_COLUMNS)}, '' AS text, '[]' AS evidence, "
+            f"{', '.join('r.' + name for name in RELEASE_COLUMNS)}, '' AS text, '[]' AS evidence, "
             "s.locator AS source_locator FROM releases r JOIN sources s ON s.id = r.source_id")
-        found = {row["id"]: _stored(row) for row in
+        found = {row["id"]: stored(row) for row in
                  self.db.execute(f"{select} WHERE r.id = ANY(?)", (list(ids),))}
         return [found[i] for i in ids if i in found]
 
@@ -301,8 +273,8 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries):
 
 def _release_values(source_id: int, release: ReleaseRow) -> tuple:
     record = release.record.to_dict()
-    values = [json.dumps(record[name], ensure_ascii=False) if name in _JSON_COLUMNS
-              else record[name] for name in _RELEASE_COLUMNS]
+    values = [json.dumps(record[name], ensure_ascii=False) if name in JSON_COLUMNS
+              else record[name] for name in RELEASE_COLUMNS]
     evidence = json.dumps(release.record.to_dict(with_evidence=True)["evidence"],
                           ensure_ascii=False)
     features = json.dumps(link_item(release.id, release.record, release.text).to_json(),
