@@ -21,7 +21,8 @@ PATH_VALUES = {
     "/cases/{name}": "J2024-0008", "/api/cases/{number}": "2024-313", "/api/export/{name}": "csv",
 }
 # Values for free-text query parameters (enums, booleans and integers come from the schema).
-TEXT_VALUES = {"q": "個人情報", "year": "2024", "month": "07", "organization": "白井市"}
+TEXT_VALUES = {"q": "個人情報", "year": "2024", "month": "2024-07", "organization": "白井市",
+               "from": "2024-01", "to": "2024-12-31"}
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,8 @@ class Client:
         options = schema.get("anyOf", [schema])
         for option in options:
             option = self.resolve(option)
+            if option.get("type") == "array":  # a facet named once
+                return self.sample(name, option["items"])
             if "enum" in option:
                 return option["enum"][0]
             if option.get("type") == "boolean":
@@ -141,7 +144,13 @@ def test_facet_parameters_are_enums_of_the_records_vocabularies(document: dict) 
     assert schemas["DataType"]["enum"] == list(DATA_TYPES)
     assert schemas["LeakStatus"]["enum"] == list(LEAK_STATUSES)
     parameters = {p["name"]: p for p in document["paths"]["/api/search"]["get"]["parameters"]}
-    assert parameters["category"]["schema"]["anyOf"][0] == {"$ref": "#/components/schemas/Category"}
+    # facets take several values (any of them) and exclusions, each an enum of the vocabulary
+    for name, kind in (("category", "Category"), ("not_leak", "LeakStatus"),
+                       ("data_type", "DataType")):
+        schema = parameters[name]["schema"]
+        assert schema["type"] == "array" and schema["items"] == {
+            "$ref": f"#/components/schemas/{kind}"}, name
+    assert {"from", "to", "vendor", "year", "month"} <= set(parameters)
 
 
 def test_every_json_route_has_a_typed_response(document: dict) -> None:

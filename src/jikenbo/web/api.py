@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query as Param, Request
 from fastapi.responses import HTMLResponse
@@ -17,8 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
 from jikenbo.cases.affected import case_figures
-from jikenbo.web.models import (ERRORS, Case, CasePage, Category, DataType, LeakStatus,
-                                ReleaseDetail, ReleasePage, SearchPage, Sort, Statistics)
+from jikenbo.web.models import (ERRORS, SearchFilters, Case, CasePage, ReleaseDetail, ReleasePage, SearchPage, Statistics)
 
 MAX_PER_PAGE = 100
 DOCS_ASSETS = "/api/docs/assets"
@@ -35,12 +34,7 @@ def register(app: FastAPI, store: Callable[[], Any], rows: Callable[..., list[di
 
     @app.get("/api/releases", tags=["releases"], summary="Releases, filtered as in search",
              response_model=ReleasePage, responses=ERRORS)
-    def api_releases(request: Request, q: str = "", category: Category | None = None,
-                     data_type: DataType | None = None, leak: LeakStatus | None = None,
-                     supply_chain: bool | None = None, year: str | None = None,
-                     month: str | None = None, organization: str | None = None,
-                     vendor: str | None = None, sort: Sort = Sort.date, page: int = 1,
-                     per_page: int = 20) -> dict:
+    def api_releases(request: Request, filters: Annotated[SearchFilters, Param()]) -> dict:
         query = query_of(request)
         result = store().search(query, facets=())
         return {"total": result.total, "page": query.page, "pages": result.pages,
@@ -48,12 +42,7 @@ def register(app: FastAPI, store: Callable[[], Any], rows: Callable[..., list[di
 
     @app.get("/api/search", tags=["releases"], summary="Full-text search with facet counts",
              response_model=SearchPage, responses=ERRORS)
-    def api_search(request: Request, q: str = "", category: Category | None = None,
-                   data_type: DataType | None = None, leak: LeakStatus | None = None,
-                   supply_chain: bool | None = None, year: str | None = None,
-                   month: str | None = None, organization: str | None = None,
-                   vendor: str | None = None, sort: Sort = Sort.date, page: int = 1,
-                   per_page: int = 20) -> dict:
+    def api_search(request: Request, filters: Annotated[SearchFilters, Param()]) -> dict:
         query = query_of(request)
         result = store().search(query)
         return {"total": result.total, "page": query.page, "pages": result.pages,

@@ -75,6 +75,12 @@ def _shown(detail: object, heading: str) -> str | None:
     return None if detail == heading else detail
 
 
+def _named(location) -> str:
+    """The parameter a validation error is about: ('query', 'category', 0) → category (the
+    place in a repeated parameter's list says nothing to the caller)."""
+    return ".".join(str(part) for part in location[1:] if not isinstance(part, int))
+
+
 def register(app: FastAPI, pages: ErrorPages) -> None:
     def of(request: Request, status: int, detail: object,
            headers: dict[str, str] | None = None) -> Response:
@@ -89,9 +95,9 @@ def register(app: FastAPI, pages: ErrorPages) -> None:
     async def invalid(request: Request, error: RequestValidationError):
         if wants_html(request.url.path, request.headers.get("accept", "")):
             return of(request, 400, "パラメータの値が正しくありません: " + "、".join(
-                ".".join(str(part) for part in item["loc"][1:]) for item in error.errors()))
+                _named(item["loc"]) for item in error.errors()))
         first = error.errors()[0] if error.errors() else {}  # programs: 400, as documented
-        where = ".".join(str(part) for part in first.get("loc", ())[1:])
+        where = _named(first.get("loc", ()))
         message = str(first.get("msg", "invalid request"))
         return api_error(400, f"{where}: {message}" if where else message)
 

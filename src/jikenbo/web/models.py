@@ -20,6 +20,29 @@ LeakStatus = Enum("LeakStatus", {name: name for name in LEAK_STATUSES}, type=str
 Sort = Enum("Sort", {name: name for name in SORTS}, type=str)
 
 
+class SearchFilters(BaseModel):
+    """The filters /api/releases and /api/search take, as the search page does (store/query.py):
+    a facet named several times matches any of its values; `not_<facet>` excludes one."""
+
+    q: str = Field("", description="Words, \"phrases\" or 「phrases」, OR, -word / NOT word")
+    category: list[Category] = []
+    data_type: list[DataType] = []
+    leak: list[LeakStatus] = []
+    supply_chain: bool | None = None
+    year: list[str] = Field([], description="YYYY, or `unknown` for undated releases")
+    month: list[str] = Field([], description="YYYY-MM")
+    organization: str | None = None
+    vendor: list[str] = []
+    not_category: list[Category] = []
+    not_data_type: list[DataType] = []
+    not_leak: list[LeakStatus] = []
+    date_from: str | None = Field(None, alias="from", description="YYYY, YYYY-MM or YYYY-MM-DD")
+    date_to: str | None = Field(None, alias="to", description="YYYY, YYYY-MM or YYYY-MM-DD")
+    sort: Sort = Sort.date
+    page: int = Field(1, ge=1, le=10_000)
+    per_page: int = Field(20, ge=1, le=100)
+
+
 class ErrorBody(BaseModel):
     status: int = Field(examples=[404])
     message: str = Field(examples=["release 0000000 not found"])
