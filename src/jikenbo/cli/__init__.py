@@ -94,6 +94,18 @@ def ingest(paths: tuple[str, ...], sample: bool, jobs: int | None, db: str | Non
         sys.exit(1)
 
 
+def stored_release(db: str | None, release_id: str):
+    """The store and the release a command names by id prefix (a usage error if too short,
+    a one-line error if there is none)."""
+    if len(release_id) < 6:
+        raise UsageError("give at least 6 characters of the release id")
+    store = open_store(database_location(db))
+    found = store.release(release_id)
+    if found is None:
+        raise JikenboError(f"no release with id {release_id!r}; list them with 'jikenbo export'")
+    return store, found
+
+
 @main.command()
 @click.argument("release_id")
 @click.option("--archive", is_flag=True, help="Print the archived original text of the source.")
@@ -101,12 +113,7 @@ def ingest(paths: tuple[str, ...], sample: bool, jobs: int | None, db: str | Non
 def show(release_id: str, archive: bool, db: str | None) -> None:
     """Show one stored release (ID or a unique prefix of at least 6 characters)."""
     with _user_errors():
-        if len(release_id) < 6:
-            raise UsageError("give at least 6 characters of the release id")
-        store = open_store(database_location(db))
-        found = store.release(release_id)
-        if found is None:
-            raise JikenboError(f"no release with id {release_id!r}; list them with 'jikenbo export'")
+        store, found = stored_release(db, release_id)
         if archive:
             click.echo(store.source_data(found.source_id)[2])
             return

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import click
 
-from jikenbo.cli import _db_option, _user_errors, main
-from jikenbo.errors import JikenboError, UsageError
+from jikenbo.cli import _db_option, _user_errors, main, stored_release
 from jikenbo.sources import stored_locator
 from jikenbo.store import database_location, open_store
 
@@ -42,12 +41,7 @@ def versions_command(release_id: str, with_diff: bool, db: str | None) -> None:
     then every place it was read."""
     from jikenbo.web.archive import diff_lines
     with _user_errors():
-        if len(release_id) < 6:
-            raise UsageError("give at least 6 characters of the release id")
-        store = open_store(database_location(db))
-        found = store.release(release_id)
-        if found is None:
-            raise JikenboError(f"no release with id {release_id!r}; list them with 'jikenbo export'")
+        store, found = stored_release(db, release_id)
         click.echo(f"{found.id}  {found.record.heading}")
         versions = store.release_versions(found.id)
         for index, version in enumerate(versions):

@@ -1,15 +1,19 @@
-"""What both backends read the same way: a stored release from its row, a release by id
-prefix, its versions and occurrences, an archived source. Mixed into SQLiteStore and
-PostgresStore, which give `db` (rows by name) and `cached`; `_count` is each backend's own."""
+"""What both backends do the same way: read a stored release from its row, a release by id
+prefix, its versions and occurrences, an archived source; and place a source's releases as new,
+versions or occurrences. Mixed into SQLiteStore and PostgresStore, which give `db` (rows by
+name), `cached`, `_count`, `_add_releases`, `_replace_release` and `_adopt_reference`."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from jikenbo.errors import JikenboError
 from jikenbo.record import Record
 from jikenbo.store import versions
-from jikenbo.store.base import StoredRelease
+from jikenbo.sources import SourceDocument
+from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 
 RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
                    "is_incident", "supply_chain", "vendors", "categories", "data_types",
@@ -66,3 +70,27 @@ class ReleaseReads:
     def counts(self) -> dict[str, int]:
         """Sources, releases, incidents and cases (recounted only after the database changed)."""
         return dict(self.cached("counts", self._count))
+
+    def _place(self, source_id: int, version: int, source_new: bool, source: SourceDocument,
+               releases: Sequence[ReleaseRow]) -> SourceOutcome:
+        """Store a source's releases (inside its write transaction): new ones as releases, a
+        changed text as a version of its release, any other as an occurrence (store/versions.py)."""
+        placements = versions.place(self.db, source_id, source.locator, releases)
+        self._add_releases(source_id, [release for release, placed in zip(releases, placements)
+                                       if placed.kind == versions.NEW])
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        for release, placed in zip(releases, placements):
+            if placed.kind == versions.VERSION:
+                self._replace_release(placed.release_id, source_id, release)
+            elif placed.kind == versions.OCCURRENCE and release.record.case_id:
+                self._adopt_reference(placed.release_id, release.record.case_id)
+            if placed.kind in (versions.NEW, versions.VERSION):
+                versions.add_version(self.db, placed.release_id, release, source_id,
+                                     source.fetched_at, now)
+            versions.add_occurrence(self.db, placed.release_id, source_id, release)
+        count = lambda kind: sum(placed.kind == kind for placed in placements)  # noqa: E731
+        return SourceOutcome(source_id, version, source_new, count(versions.NEW),
+                             len(releases) - count(versions.NEW) - count(versions.VERSION),
+                             count(versions.VERSION),
+                             tuple(placed.release_id for placed in placements),
+                             tuple(placed.kind for placed in placements))

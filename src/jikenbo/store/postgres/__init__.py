@@ -104,24 +104,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
                  source.title, source.fetched_at, source.data, source.text)).lastrowid
         else:
             source_id, version = row
-        placements = versions.place(self.db, source_id, source.locator, releases)
-        self._add_releases(source_id, [release for release, placed in zip(releases, placements)
-                                       if placed.kind == versions.NEW])
-        for release, placed in zip(releases, placements):
-            if placed.kind == versions.VERSION:
-                self._replace_release(placed.release_id, source_id, release)
-            elif placed.kind == versions.OCCURRENCE and release.record.case_id:
-                self._adopt_reference(placed.release_id, release.record.case_id)
-            if placed.kind in (versions.NEW, versions.VERSION):
-                versions.add_version(self.db, placed.release_id, release, source_id,
-                                     source.fetched_at, _now())
-            versions.add_occurrence(self.db, placed.release_id, source_id, release)
-        count = lambda kind: sum(placed.kind == kind for placed in placements)  # noqa: E731
-        return SourceOutcome(source_id, version, source_new, count(versions.NEW),
-                             len(releases) - count(versions.NEW) - count(versions.VERSION),
-                             count(versions.VERSION),
-                             tuple(placed.release_id for placed in placements),
-                             tuple(placed.kind for placed in placements))
+        return self._place(source_id, version, source_new, source, releases)
 
     def _add_releases(self, source_id: int, releases: Sequence[ReleaseRow]) -> None:
         if not releases:
