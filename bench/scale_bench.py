@@ -7,7 +7,9 @@
    corpus with another issuer, counts redrawn, paragraphs rotated, years moved back, a casebook
    number of its own) and, so that a million releases do not make a few hundred issuers with
    thousands of releases each, gives each issuer one of 400 two-kanji prefixes. They are
-   streamed to text files, one step at a time (never all in memory), and deleted once stored.
+   streamed to text files, one step at a time (never all in memory), a thousand to a folder,
+   each thousand drawn from a seed of its own by one of `--jobs` processes, and deleted once
+   stored.
 2. For each step and each backend: `jikenbo ingest --jobs N`'s library path in a process of its
    own (extraction in worker processes, batched writes), then a full relink in another, then
    `jikenbo serve` on loopback read by one client: searches of 1, 2 and 3+ characters and of
@@ -15,7 +17,8 @@
 3. Prints the machine, then each figure per backend and step side by side, and how it grew
    from the first step to the last: ingest releases/s, relink time, search and page p50/p95,
    the first search (the facet index being built), database size and the peak memory (maxrss)
-   of every process — ingest parent, its workers, relink, server.
+   of every process — ingest parent, its workers, relink, server. The table so far is printed,
+   and every figure saved to bench/out/scale-*.json, after each step.
 
 PostgreSQL: `--pg-url` names an empty database; without it a throwaway cluster is started
 (`initdb` + `pg_ctl` on a Unix socket in a temporary directory, UTF-8 ctype) and removed after.
@@ -40,12 +43,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import extract_bench  # noqa: E402
 
 _TAGS = "東西南北上中下新大小本高山川田野村松宮森"
+BLOCK = 1000          # releases per generated folder (and per generating task)
+VENDOR_TAGS = 20_000  # each contractor of the real corpus becomes up to this many contractors
 _LEGAL = re.compile(r"株式会社|有限会社|\(株\)")
 SEARCHES = {
     "1 char": ["漏", "市", "県", "社", "病", "学"],
@@ -60,16 +66,17 @@ FACETS = [{"category": "unauthorized_access"}, {"category": "loss_theft"}, {"lea
 
 # -- the releases --------------------------------------------------------------------------
 def resampled(real: list[tuple[str, tuple[str, ...], str]], count: int,
-              seed: int) -> Iterator[str]:
-    """extract_bench.synthetic, one release at a time, with a prefix on each issuer."""
+              seed: int, first: int = 0) -> Iterator[str]:
+    """extract_bench.synthetic, one release at a time, with a prefix on each issuer; the
+    casebook numbers run from `first`."""
     rng = random.Random(seed)
     issuers = sorted({issuer for issuer, _, _ in real if len(issuer) >= 2})
-    for serial in range(count):
+    for serial in range(first, first + count):
         issuer, vendors, text = rng.choice(real)
         if issuer:
             text = text.replace(issuer, _tagged(rng.choice(issuers), rng))
         for vendor in vendors:
-            tag = str(rng.randrange(max(1, count // 50)))
+            tag = str(rng.randrange(VENDOR_TAGS))
             legal = _LEGAL.search(vendor)
             text = text.replace(vendor, vendor[:legal.start()] + tag + vendor[legal.start():]
                                 if legal and legal.start() > 0 else vendor + tag)
@@ -94,12 +101,27 @@ def _tagged(issuer: str, rng: random.Random) -> str:
     return issuer[:legal.end()] + tag + issuer[legal.end():] if legal else tag + issuer
 
 
-def write_step(releases: Iterator[str], folder: Path, first: int, stop: int) -> None:
-    """Releases `first`…`stop - 1` as text files, a thousand to a folder."""
-    for serial in range(first, stop):
-        path = folder / f"{serial // 1000:04d}" / f"{serial:07d}.txt"
+def write_block(real: list[tuple[str, tuple[str, ...], str]], count: int, seed: int,
+                folder: Path, block: int) -> None:
+    """Releases `block * 1000`…, a thousand to a folder, drawn with a seed of the block's own:
+    the same releases whichever process writes them and however the steps are cut."""
+    first = block * BLOCK
+    releases = resampled(real, min(BLOCK, count - first), seed * 1_000_003 + block, first)
+    for serial in range(first, min(first + BLOCK, count)):
+        path = folder / f"{block:04d}" / f"{serial:07d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(next(releases), encoding="utf-8")
+
+
+def write_step(real: list[tuple[str, tuple[str, ...], str]], count: int, seed: int,
+               folder: Path, first: int, stop: int, jobs: int) -> None:
+    """Releases `first`…`stop - 1` as text files, the blocks shared among `jobs` processes."""
+    from concurrent.futures import ProcessPoolExecutor
+    blocks = range(first // BLOCK, -(-stop // BLOCK))
+    with ProcessPoolExecutor(max(1, jobs)) as pool:
+        for done in pool.map(write_block, *zip(*[(real, stop, seed, folder, block)
+                                                 for block in blocks])):
+            pass
 
 
 # -- the measured processes ----------------------------------------------------------------
@@ -407,8 +429,9 @@ def main() -> None:
           f"ingest with {args.jobs} worker processes; load average "
           f"{', '.join(f'{load:.1f}' for load in os.getloadavg())} at the start")
     real = extract_bench.real_releases()
-    releases = resampled(real, args.releases, args.seed)
     results: dict[str, dict[int, dict]] = {}
+    OUT.mkdir(exist_ok=True)
+    saved = OUT / f"scale-{args.releases}-{int(time.time())}.json"
     with tempfile.TemporaryDirectory(prefix="jikenbo-scale-") as tmp, ExitStack() as stack:
         locations, skipped = open_backends(args.backends.split(","), Path(tmp), args.pg_url,
                                            stack)
@@ -416,7 +439,7 @@ def main() -> None:
         for step in steps:
             folder = Path(tmp) / f"step-{step}"
             started = time.perf_counter()
-            write_step(releases, folder, previous, step)
+            write_step(real, args.releases, args.seed, folder, previous, step, args.jobs)
             print(f"{_short(step)}: generated releases {previous:,}–{step - 1:,} from "
                   f"{len(real)} real ones in {time.perf_counter() - started:,.0f} s", flush=True)
             for name, location in locations.items():
@@ -425,6 +448,12 @@ def main() -> None:
                                                              args.queries, args.seed)
             shutil.rmtree(folder)
             previous = step
+            # every step's table as soon as it is measured: a long run stopped later keeps it
+            if step != steps[-1]:
+                print_table(results, skipped, [done for done in steps if done <= step])
+            saved.write_text(json.dumps({"machine": extract_bench.machine(), "skipped": skipped,
+                                         "results": results}, indent=1))
+            print(f"  (saved to {saved.relative_to(ROOT)})", flush=True)
     print(f"load average at the end: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
     print_table(results, skipped, steps)
 
