@@ -54,6 +54,22 @@ def casebook(tmp_path_factory: pytest.TempPathFactory) -> str:
     return location
 
 
+@pytest.fixture
+def casebook_copy(casebook: str, tmp_path: Path) -> str:
+    """A copy of the module's `casebook` of the test's own, for a test that writes to it."""
+    import shutil
+    copy = tmp_path / "casebook.db"
+    shutil.copy(casebook, copy)
+    return str(copy)
+
+
+def shirai_release(location: str) -> str:
+    """The id of 白井市's release of casebook #2024-313 in an ingested sample casebook."""
+    from jikenbo.store import open_store
+    return next(r.id for r in open_store(location).releases()
+                if r.record.case_id == "2024-313" and r.record.organization == "白井市")
+
+
 @pytest.fixture(scope="module")
 def base(casebook: str) -> Iterator[str]:
     """The base URL of a real server on 127.0.0.1 over the module's `casebook`."""

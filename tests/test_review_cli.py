@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from jikenbo.store import open_store
-from tests.conftest import SAMPLE, run_cli
-
-
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    location = tmp_path_factory.mktemp("review-cli") / "casebook.db"
-    assert run_cli("ingest", "--db", str(location), str(SAMPLE)).returncode == 0
-    return location
+from tests.conftest import SAMPLE, run_cli, shirai_release
 
 
 @pytest.fixture
-def db(ingested: Path, tmp_path: Path) -> str:
-    copy = tmp_path / "casebook.db"
-    shutil.copy(ingested, copy)
-    return str(copy)
-
-
-def _shirai(db: str) -> str:
-    return next(r.id for r in open_store(db).releases()
-                if r.record.case_id == "2024-313" and r.record.organization == "白井市")
+def db(casebook_copy: str) -> str:
+    return casebook_copy
 
 
 def _out(result) -> str:
@@ -40,7 +25,7 @@ def _err(result) -> str:
 
 
 def test_correct_log_and_undo(db: str) -> None:
-    release = _shirai(db)
+    release = shirai_release(db)
     corrected = run_cli("release", "correct", "--db", db, release[:8],
                         "categories=ランサムウェア,不正アクセス", "affected_count=8,700",
                         "--note", "第2報で訂正")
@@ -67,11 +52,11 @@ def test_correct_log_and_undo(db: str) -> None:
 ])
 def test_a_bad_correction_is_one_line_exit_2_and_stores_nothing(db: str, arguments: list[str],
                                                                 message: str) -> None:
-    result = run_cli("release", "correct", "--db", db, _shirai(db), *arguments)
+    result = run_cli("release", "correct", "--db", db, shirai_release(db), *arguments)
     assert result.returncode == 2
     assert _err(result).startswith(message) and _err(result).count("\n") == 1
     assert "Traceback" not in _err(result)
-    assert open_store(db).release(_shirai(db)).record.organization == "白井市"
+    assert open_store(db).release(shirai_release(db)).record.organization == "白井市"
     assert open_store(db).actions() == []
 
 
@@ -98,7 +83,7 @@ def test_the_queue_lists_least_sure_first_and_review_ok_takes_a_release_off(db: 
 
 
 def test_corrections_export_is_gold_that_eval_scores(db: str, tmp_path: Path) -> None:
-    release = _shirai(db)
+    release = shirai_release(db)
     empty = run_cli("corrections", "export", "--db", db)
     assert empty.returncode == 0 and _out(empty) == "" and "no reviewed" in _err(empty)
     assert run_cli("release", "correct", "--db", db, release, "organization=白井市水道課",

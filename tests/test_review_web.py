@@ -2,40 +2,24 @@
 a GET, a bad value is refused whole, /review and /stats show the queue and the accuracy."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import httpx
 import pytest
 
 from jikenbo.store import open_store
-from tests.conftest import SAMPLE, run_cli
+from tests.conftest import run_cli, shirai_release
 from tests.helpers import casebook_server
 
 TOKEN = "web-curator-token"
 
 
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    location = tmp_path_factory.mktemp("review-web") / "casebook.db"
-    assert run_cli("ingest", "--db", str(location), str(SAMPLE)).returncode == 0
-    return location
-
-
 @pytest.fixture
-def location(ingested: Path, tmp_path: Path) -> str:
-    copy = tmp_path / "casebook.db"
-    shutil.copy(ingested, copy)
-    return str(copy)
-
-
-def _shirai(location: str) -> str:
-    return next(r.id for r in open_store(location).releases()
-                if r.record.case_id == "2024-313" and r.record.organization == "白井市")
+def location(casebook_copy: str) -> str:
+    return casebook_copy
 
 
 def test_without_a_token_pages_show_state_but_offer_no_writes(location: str) -> None:
-    release = _shirai(location)
+    release = shirai_release(location)
     with casebook_server(location) as base:
         page = httpx.get(f"{base}/releases/{release}").text
         assert 'id="review-state"' in page and "未確認" in page
@@ -49,7 +33,7 @@ def test_without_a_token_pages_show_state_but_offer_no_writes(location: str) -> 
 
 
 def test_writes_need_the_token_from_this_site_and_a_post(location: str) -> None:
-    release = _shirai(location)
+    release = shirai_release(location)
     url = f"/releases/{release}/correct"
     with casebook_server(location, token=TOKEN) as base:
         assert "edit-form" in httpx.get(f"{base}/releases/{release}").text
@@ -81,7 +65,7 @@ def test_writes_need_the_token_from_this_site_and_a_post(location: str) -> None:
 
 
 def test_a_bad_value_in_the_form_is_a_400_and_stores_nothing(location: str) -> None:
-    release = _shirai(location)
+    release = shirai_release(location)
     with casebook_server(location, token=TOKEN) as base:
         answer = httpx.post(f"{base}/releases/{release}/correct",
                             data={"token": TOKEN, "organization": "白井市水道課",
@@ -95,7 +79,7 @@ def test_a_bad_value_in_the_form_is_a_400_and_stores_nothing(location: str) -> N
 
 
 def test_stats_show_the_accuracy_on_reviewed_releases(location: str) -> None:
-    release = _shirai(location)
+    release = shirai_release(location)
     with casebook_server(location) as base:
         assert "reviewed-accuracy-none" in httpx.get(f"{base}/stats").text
     assert run_cli("release", "correct", "--db", location, release, "affected_count=9000",
