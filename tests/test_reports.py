@@ -3,9 +3,11 @@ against /api/stats (the same casebook counted the same way)."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 import httpx
 
+from jikenbo.cases.sizes import BUCKETS, UNKNOWN, bucket_of
 from jikenbo.publish import annual, report
 from jikenbo.store import open_store
 from tests.conftest import run_cli
@@ -27,6 +29,15 @@ def test_figures_agree_with_stats(casebook: str, base: str) -> None:
         listed = httpx.get(base + "/api/releases", params={"year": "2024", "month": month[5:]},
                            timeout=30).json()
         assert listed["total"] == count, month
+
+
+def test_size_buckets_are_those_of_stats_over_each_cases_one_figure(casebook: str) -> None:
+    found = annual.annual_report(open_store(casebook), "2024")
+    assert [label for label, _ in found.sizes] == [bucket.label for bucket in BUCKETS] + [UNKNOWN]
+    counted = dict(found.sizes)
+    # every ranked case (its one figure: a contractor breach sums its customers) is in its bucket
+    for label, cases in Counter(bucket_of(case.affected) for case in found.top).items():
+        assert counted[label] >= cases, label
 
 
 def test_totals_buckets_and_previous_year(casebook: str) -> None:

@@ -2,8 +2,8 @@
 
 Counted as /stats counts them: releases are incident releases by publication date; a case
 belongs to the year of its first release that states an affected count, and its affected
-count is the largest any of its releases states (the ranking on /stats); the month chart counts
-(release, category) pairs. Categories stand beside the previous year's, as JNSA and TSR tables do.
+figure is the one cases/affected.py defines (the ranking and the size buckets on /stats); the
+month chart counts (release, category) pairs. Categories stand beside the previous year's, as JNSA and TSR tables do.
 """
 from __future__ import annotations
 
@@ -13,14 +13,9 @@ from dataclasses import dataclass
 from jikenbo.assess.issuer import issuer_type
 from jikenbo.cases import summarize
 from jikenbo.cases.affected import case_figure
+from jikenbo.cases.sizes import size_counts
 from jikenbo.record import CATEGORIES
 from jikenbo.store import Store, StoredRelease
-
-SIZE_BUCKETS = ((100, "100人未満"), (1_000, "100〜999人"), (10_000, "1,000〜9,999人"),
-                (100_000, "1万〜9万9,999人"), (1_000_000, "10万〜99万9,999人"),
-                (None, "100万人以上"))
-UNKNOWN_SIZE = "件数不明"
-
 
 @dataclass(frozen=True)
 class RankedCase:
@@ -119,18 +114,10 @@ def _supply_chain(releases, numbers, year: str) -> tuple[RankedCase, ...]:
 
 
 def _sizes(releases, numbers, year: str) -> tuple[tuple[str, int], ...]:
+    """The year's cases per TSR size bucket of their one affected figure, as /stats counts."""
     members = _members(releases, numbers)
-    counted: Counter[str] = Counter()
-    for number in _first_in_year(releases, numbers, year):
-        counts = [r.record.affected_count for r in members[number]
-                  if r.record.affected_count is not None]
-        counted[_bucket(max(counts)) if counts else UNKNOWN_SIZE] += 1
-    return tuple((name, counted[name]) for _, name in SIZE_BUCKETS) + (
-        (UNKNOWN_SIZE, counted[UNKNOWN_SIZE]),)
-
-
-def _bucket(affected: int) -> str:
-    return next(name for limit, name in SIZE_BUCKETS if limit is None or affected < limit)
+    return tuple(size_counts(_figure(number, members[number])
+                             for number in _first_in_year(releases, numbers, year)))
 
 
 def _organizations(group: list[StoredRelease]) -> tuple[str, ...]:
