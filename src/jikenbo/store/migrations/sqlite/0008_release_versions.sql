@@ -33,10 +33,15 @@ INSERT INTO release_versions (release_id, version, content_id, source_id, start_
 -- what follows the last '/' (rtrim strips the name's characters back to that slash); a path
 -- whose name another stored path shares keeps its form rather than merge two files' versions.
 -- Pages show the name of those too.
-UPDATE sources SET locator = substr(locator, length(rtrim(locator, replace(locator, '/', ''))) + 1)
-WHERE locator LIKE '%/%' AND locator NOT LIKE '%://%' AND locator NOT LIKE 'posted:%'
-  AND NOT EXISTS (
-    SELECT 1 FROM sources other
-    WHERE other.locator <> sources.locator
-      AND substr(other.locator, length(rtrim(other.locator, replace(other.locator, '/', ''))) + 1)
-          = substr(sources.locator, length(rtrim(sources.locator, replace(sources.locator, '/', ''))) + 1));
+-- The names no other path shares are found once, by grouping, from the paths as they were: a
+-- NOT EXISTS per source compared every pair (171 s of CPU for 10,000 sources) and saw the rows
+-- it had renamed, so of two versions of one file only the first became its name.
+UPDATE sources SET locator = named.name
+FROM (SELECT id, substr(locator, length(rtrim(locator, replace(locator, '/', ''))) + 1) AS name
+      FROM sources) AS named
+WHERE named.id = sources.id
+  AND sources.locator LIKE '%/%' AND sources.locator NOT LIKE '%://%'
+  AND sources.locator NOT LIKE 'posted:%'
+  AND named.name IN (
+    SELECT substr(locator, length(rtrim(locator, replace(locator, '/', ''))) + 1)
+    FROM sources GROUP BY 1 HAVING count(DISTINCT locator) = 1);
