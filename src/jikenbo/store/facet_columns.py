@@ -32,8 +32,9 @@ class Columns:
     chain: list[bool] = field(default_factory=list)
     affected: list[int] = field(default_factory=list)  # -1 when unknown
     ingested: list[str] = field(default_factory=list)
-    tagged: list[int] = field(default_factory=list)  # rowid of each (facet, value) in tags
-    tags: list[tuple[str, str]] = field(default_factory=list)
+    tagged: list[int] = field(default_factory=list)  # rowid of each tag, by its number:
+    tag: list[int] = field(default_factory=list)     # (facet, value) ↔ number in `tags`
+    tags: dict[tuple[str, str], int] = field(default_factory=dict)
     named: list[int] = field(default_factory=list)  # rowid of each name in vendors
     vendors: list[str] = field(default_factory=list)
 
@@ -58,7 +59,7 @@ class Columns:
                 self.vendors.append(vendor)
         for rowid, facet, value in tagged:
             self.tagged.append(rowid)
-            self.tags.append((facet, value))
+            self.tag.append(self.tags.setdefault((facet, value), len(self.tags)))
         self.version = version
 
 
@@ -95,12 +96,11 @@ def layout(columns: Columns) -> Layout:
                                ("month", published[dated].astype("U7"), place[dated])):
         for value, found in _grouped(keys, where).items():
             values[(facet, value)] = found
-    tags = list(dict.fromkeys(columns.tags))  # (facet, value) ↔ a number numpy can group
-    numbers = {tag: number for number, tag in enumerate(tags)}
+    tags = list(columns.tags)  # by number
     tag_positions = position[np.array(columns.tagged, np.int64)]
     incident = tag_positions >= 0  # tags of releases that are no incident are read too
-    codes = np.array([numbers[tag] for tag in columns.tags], np.int64)
-    for number, found in _grouped(codes[incident], tag_positions[incident]).items():
+    numbers = np.array(columns.tag, np.int64)
+    for number, found in _grouped(numbers[incident], tag_positions[incident]).items():
         values[tags[number]] = found
     vendors = _grouped(np.array(columns.vendors, dtype=str),
                        position[np.array(columns.named, np.int64)])
