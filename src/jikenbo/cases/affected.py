@@ -51,9 +51,11 @@ def case_figure(summary) -> AffectedFigure:
 
 
 def case_figures(store, numbers: Sequence[str]) -> dict[str, AffectedFigure]:
-    """The figure of each of these stored cases."""
-    from jikenbo.cases import curate
-    return {number: case_figure(curate.summary(store, number)) for number in numbers}
+    """The figure of each of these stored cases (current numbers, as the case list gives),
+    their releases read in one statement."""
+    from jikenbo.cases.summary import summarize
+    return {number: case_figure(summarize(number, [(r.id, r.record) for r in releases]))
+            for number, releases in store.releases_of_cases(numbers).items()}
 
 
 @dataclass(frozen=True)

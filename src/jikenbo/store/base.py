@@ -147,6 +147,15 @@ class Store(Protocol):
     def case_releases(self, number: str) -> list[StoredRelease]:
         """The releases of a case, oldest first."""
 
+    def releases_of_cases(self, numbers: Sequence[str]) -> dict[str, list[StoredRelease]]:
+        """Each of these cases' releases, oldest first, in one read."""
+
+    def case_list_stamp(self) -> str:
+        """A token that moves whenever a row of the case list may change."""
+
+    def shared(self, name: str, compute):
+        """`compute()`, kept until `case_list_stamp` moves, for every connection of the process."""
+
     def case_list(self, year: str | None = None, limit: int | None = None,
                   offset: int = 0) -> list:
         """Rows of number, releases, first, latest, organizations, refs; in number order."""

@@ -7,16 +7,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from jikenbo.cases import Constraints, Issued
 from jikenbo.cases.numbering import PREFIX
 from jikenbo.errors import UsageError
+from jikenbo.store.reads import RELEASE_COLUMNS
 
 # (number, anchor release, preferred) — a registry row as an action sets it
 Anchoring = tuple[str, str, int]
+# (database, name) → (case_list_stamp, value): what `shared` keeps for every connection
+_SHARED: dict[tuple[str, str], tuple[str, Any]] = {}
+_SHARING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -182,6 +188,49 @@ class CaseTables:
         query = (f"{self._SELECT} JOIN case_members m ON m.release_id = r.id WHERE m.number = ? "
                  "ORDER BY r.published IS NULL, r.published, r.rowid")
         return [self._stored(row) for row in self.db.execute(query, (number,))]
+
+    def releases_of_cases(self, numbers: Sequence[str]) -> dict[str, list]:
+        """The releases of each of these cases, in timeline order, without their text and
+        evidence, read in one statement (a page of the case list shows a hundred cases: a query
+        per case cost a query per row)."""
+        found: dict[str, list] = {number: [] for number in numbers}
+        if not found:
+            return found
+        marks = ", ".join("?" * len(found))
+        # records only: their text and evidence, most of a row, are not read
+        query = ("SELECT m.number AS case_number, r.id, r.source_id, r.start_offset, "
+                 f"r.end_offset, r.heading, {', '.join('r.' + name for name in RELEASE_COLUMNS)}, "
+                 "'' AS text, '[]' AS evidence, s.locator AS source_locator FROM releases r "
+                 "JOIN sources s ON s.id = r.source_id "
+                 f"JOIN case_members m ON m.release_id = r.id WHERE m.number IN ({marks}) "
+                 "ORDER BY r.published IS NULL, r.published, r.rowid")
+        for row in self.db.execute(query, list(found)):
+            found[row["case_number"]].append(self._stored(row))
+        return found
+
+    def case_list_stamp(self) -> str:
+        """A token that moves whenever a case list row may change: releases added, links
+        moved, curator actions, and corrections of stored records (store/curation.py)."""
+        edits = self.db.execute("SELECT value FROM store_state WHERE name = 'record_edits'"
+                                ).fetchone()
+        return f"{self.change_mark()[0]}|{edits[0] if edits else '0'}"
+
+    def shared(self, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, kept until `case_list_stamp` moves and shared by every connection to
+        this database in the process: a web server holds one connection per thread, and the
+        whole case list of a large casebook takes seconds to read and figure."""
+        location = getattr(self, "path", None) or getattr(self, "url", "")
+        if location == ":memory:":  # each such connection is a database of its own
+            return self.cached(name, compute)
+        key = (location, name)
+        stamp = self.case_list_stamp()
+        kept = _SHARED.get(key)
+        if kept is None or kept[0] != stamp:
+            with _SHARING:  # one connection computes; the others wait for its answer
+                kept = _SHARED.get(key)
+                if kept is None or kept[0] != stamp:
+                    kept = _SHARED[key] = (stamp, compute())
+        return kept[1]
 
     def case_list(self, year: str | None = None, limit: int | None = None,
                   offset: int = 0) -> list[sqlite3.Row]:

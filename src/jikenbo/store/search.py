@@ -2,7 +2,6 @@
 facets with counts, sorting and pages. SQLite's FTS5 does the text matching."""
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -11,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from jikenbo.store.facet_columns import Columns, layout
 from jikenbo.store.fold import SIGNATURE, searchable
 from jikenbo.store.query import (MAX_QUERY, MULTI, SORTS, UNDATED, Query,  # noqa: F401
                                  QueryError, parse)
@@ -106,7 +106,8 @@ class Dialect:
     """The statements a backend answers the search with. Each list statement returns one
     comma-separated list of release rowids; `snapshot(db)` holds one read view open."""
 
-    incidents: str
+    incidents: str  # the incident releases with rowids in (?, ?], in rowid order
+    tags: tuple[str, ...]  # (rowid, facet, value) of categories and data types (TAGS)
     version: str
     term: Callable[[str], tuple[str, str]]
     organization: str
@@ -114,10 +115,19 @@ class Dialect:
     snapshot: Callable[[object], AbstractContextManager]
 
 
+# (rowid, facet, value) of the categories and data types of the releases with rowids in (?, ?]
+# (of every release: those of releases that are no incident are left out by their position)
+TAGS = tuple(f"SELECT r.rowid, '{facet}', t.{column} FROM releases r JOIN {table} t "
+             "ON t.release_id = r.id WHERE r.rowid > ? AND r.rowid <= ?"
+             for facet, table, column in (("category", "release_categories", "category"),
+                                          ("data_type", "release_data_types", "data_type")))
+
+
 SQLITE = Dialect(
     incidents=("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
-               "ingested_at, vendors FROM releases WHERE is_incident = 1 "
-               "ORDER BY published IS NULL, published DESC, rowid DESC"),
+               "ingested_at, vendors FROM releases WHERE rowid > ? AND rowid <= ? "
+               "AND +is_incident = 1 ORDER BY rowid"),  # `+`: by rowid, not the incident index
+    tags=TAGS,
     version="SELECT COALESCE(MAX(rowid), 0) FROM releases",
     term=_sqlite_term,
     organization="SELECT group_concat(rowid) FROM releases WHERE organization = ?",
@@ -133,54 +143,36 @@ class FacetIndex:
     cost hardly depends on how many releases match. Turning the rowids a full-text match
     returns into a mask is done by numpy, as is picking a page by affected count. Built once
     per database version (the highest release rowid, and the count of curators' corrections,
-    the only changes of stored records) and shared by all threads.
+    the only changes of stored records) and shared by all threads; a newer version reads only
+    the releases added since (store/facet_columns.py).
     """
 
-    def __init__(self, db: sqlite3.Connection, version: int, dialect: Dialect = SQLITE) -> None:
+    def __init__(self, db: sqlite3.Connection, version: int, dialect: Dialect = SQLITE,
+                 columns: Columns | None = None) -> None:
         self.version = version
         self.stamp: tuple[int, str] = (version, "0")  # set by facet_index
         self.dialect = dialect
-        rows = db.execute(dialect.incidents).fetchall()
-        self.size = len(rows)
-        self.ids = [row[1] for row in rows]
+        self.columns = columns or Columns()
+        self.columns.read(db, dialect.incidents, dialect.tags, version)
+        laid = layout(self.columns)
+        self.size = len(laid.order)
+        self.ids = [self.columns.ids[column] for column in laid.order.tolist()]
         # position of each rowid (-1: not an incident release); one slot past the end for rowids
         # added after this version was built.
-        self.position = np.full(version + 2, -1, dtype=np.int64)
-        self.position[np.fromiter((row[0] for row in rows), np.int64, self.size)] = np.arange(
-            self.size)
-        values: dict[tuple[str, str], list[int]] = {}
-        vendors: dict[str, list[int]] = {}
-        for index, (_, _, published, leak, chain, _, _, named) in enumerate(rows):
-            values.setdefault(("leak", leak), []).append(index)
-            values.setdefault(("supply_chain", "true" if chain else "false"), []).append(index)
-            values.setdefault(("year", published[:4] if published else UNDATED), []).append(index)
-            if published:
-                values.setdefault(("month", published[:7]), []).append(index)
-            for vendor in _names(named):
-                vendors.setdefault(vendor, []).append(index)
-        by_id = {row[1]: index for index, row in enumerate(rows)}
-        for facet, table, column in (("category", "release_categories", "category"),
-                                     ("data_type", "release_data_types", "data_type")):
-            for release_id, value in db.execute(f"SELECT release_id, {column} FROM {table}"):
-                if release_id in by_id:
-                    values.setdefault((facet, value), []).append(by_id[release_id])
-        self.masks = {key: self.mask(np.array(positions, dtype=np.int64))
-                      for key, positions in values.items()}
+        self.position = laid.position
+        self.masks = {key: self.mask(positions) for key, positions in laid.values.items()}
         self.by_facet: dict[str, list[tuple[str, int]]] = {}
         for (facet, value), mask in self.masks.items():
             self.by_facet.setdefault(facet, []).append((value, mask))
         # vendors are many and each names few releases: positions, made a mask when asked for
-        self.vendors = {name: np.array(sorted(set(positions)), dtype=np.int64)
-                        for name, positions in vendors.items()}
+        self.vendors = laid.vendors
         self.all = (1 << self.size) - 1
         # dated releases come first, newest first: a date range is one run of positions
-        self.dates = np.array([row[2] for row in rows if row[2]][::-1], dtype=object)
-        affected = np.array([-1 if row[5] is None else row[5] for row in rows], dtype=np.int64)
-        # most affected first, unknown counts last, newest first among equals (stable sort)
-        self.by_affected = np.argsort(-affected, kind="stable")
+        self.dates = laid.dates
+        # most affected first, unknown counts last, newest first among equals
+        self.by_affected = laid.by_affected
         # first stored, newest first (a release added today about last year comes first)
-        self.by_added = np.array(sorted(range(self.size), key=lambda i: (rows[i][6], rows[i][0]),
-                                        reverse=True), dtype=np.int64)
+        self.by_added = laid.by_added
         self._terms: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -265,17 +257,14 @@ def facet_index(db: sqlite3.Connection, key: str, dialect: Dialect = SQLITE) -> 
             with _BUILDING:
                 index = _INDEXES.get(key)
                 if index is None or index.stamp != stamp:
-                    index = FacetIndex(db, version, dialect)
+                    # releases are only added: the same corrections and a higher rowid read on
+                    # from the columns held (a fresh start, as any other change, reads all)
+                    grown = (index is not None and index.stamp[1] == stamp[1]
+                             and index.version < version)
+                    index = FacetIndex(db, version, dialect, index.columns if grown else None)
                     index.stamp = stamp
                     _INDEXES[key] = index
     return index
-
-
-def _names(stored) -> list[str]:
-    """A release's vendors as stored: JSON text (SQLite) or an already decoded list (jsonb)."""
-    if isinstance(stored, list):
-        return stored
-    return json.loads(stored) if stored and stored != "[]" else []
 
 
 def _any(index: FacetIndex, db: sqlite3.Connection, clause: Clause) -> int:

@@ -74,7 +74,7 @@ def register(app: FastAPI, store: Callable[[], Any], rows: Callable[..., list[di
     @app.get("/api/stats", tags=["statistics"], summary="Casebook statistics",
              response_model=Statistics, responses=ERRORS)
     def api_stats() -> dict:
-        return store().cached("statistics", lambda: statistics(store()))
+        return store().shared("statistics", lambda: statistics(store()))
 
     _documented_errors_only(app)
 

@@ -199,7 +199,7 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
 
     @app.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     def stats_page(request: Request):
-        found = store().cached("statistics", lambda: statistics.statistics(store()))
+        found = store().shared("statistics", lambda: statistics.statistics(store()))
         return page(request, "stats.html", stats=found, **statistics.charts(found))
 
     api.register(app, store, rows, query_of, release_of=_release, case_of=_case,

@@ -1,9 +1,10 @@
 """The case list (`/cases`): every case with its title, categories, dates, organisations and
 affected figure, sorted by any of those columns, by year (or 日付不明), a page at a time.
 
-The rows of all cases are read once per database version (`Store.cached`) and sorted here,
-so a change of column or order costs a sort of a list, not a query; the affected figures of
-all cases are worked out only when a list is sorted by them.
+The rows of all cases are read once per change of the casebook (`Store.shared`, one copy for
+every connection of the process) and sorted here, so a change of column or order costs a sort
+of a list, not a query; the affected figures of all cases are worked out only when a list is
+sorted by them, else only for the rows shown (their releases read in one statement).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from jikenbo.cases.affected import case_figures, ranked_cases
 from jikenbo.store.query import UNDATED, Query, QueryError
 from jikenbo.store.search import Result
 
-CASES_PER_PAGE = 100  # each row works out its case's affected figure (curate.summary)
+CASES_PER_PAGE = 100  # each row works out its case's affected figure (from its releases)
 # column → what it sorts by; None (unknown) always sorts last
 SORT_KEYS = {"number": "number", "date": "first", "title": "title",
              "organization": "organizations", "affected": "affected"}
@@ -64,12 +65,12 @@ def year_of(row: Mapping[str, Any]) -> str:
 
 def page(store, listing: Listing) -> dict[str, Any]:
     """What cases.html shows: one page of the sorted list, the years to choose from."""
-    every = store.cached("case_list", lambda: [dict(row) for row in store.case_list()])
+    every = store.shared("case_list", lambda: [dict(row) for row in store.case_list()])
     years = sorted({year_of(row) for row in every}, key=lambda y: (y != UNDATED, y),
                    reverse=True)
     chosen = [row for row in every if listing.year is None or year_of(row) == listing.year]
     if listing.sort == "affected":
-        totals = store.cached("case_affected", lambda: _affected(store))
+        totals = store.shared("case_affected", lambda: _affected(store))
         chosen = [{**row, "affected": totals.get(row["number"])} for row in chosen]
     key = SORT_KEYS[listing.sort]
     known = [row for row in chosen if row.get(key) is not None]
@@ -77,7 +78,9 @@ def page(store, listing: Listing) -> dict[str, Any]:
     ordered = known + [row for row in chosen if row.get(key) is None]
     start = (listing.page - 1) * CASES_PER_PAGE
     shown = ordered[start:start + CASES_PER_PAGE]
-    figures = case_figures(store, [row["number"] for row in shown])
+    figures = store.shared("case_figures", dict)  # worked out once per shown case, then kept
+    missing = [row["number"] for row in shown if row["number"] not in figures]
+    figures.update(case_figures(store, missing))
     cases = [{**row, "categories": (row["categories"] or "").split(",") if row["categories"]
               else [], "affected": figures[row["number"]].total,
               "contractor": figures[row["number"]].contractor} for row in shown]

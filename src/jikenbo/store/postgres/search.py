@@ -4,7 +4,7 @@ store/search.py's own, so results equal SQLite's."""
 from __future__ import annotations
 
 from jikenbo.store.fold import searchable
-from jikenbo.store.search import Dialect, grams
+from jikenbo.store.search import TAGS, Dialect, grams
 
 _SEPARATOR = "\x1f"  # between heading and text; a query cannot hold control characters
 
@@ -35,8 +35,9 @@ def _term(term: str) -> tuple[str, str]:
 
 POSTGRES = Dialect(
     incidents=("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
-               "ingested_at, vendors FROM releases WHERE is_incident "
-               "ORDER BY published IS NULL, published DESC, rowid DESC"),
+               "ingested_at, vendors FROM releases WHERE rowid > ? AND rowid <= ? "
+               "AND is_incident ORDER BY rowid"),
+    tags=TAGS,
     version="SELECT COALESCE(MAX(rowid), 0) FROM releases",
     term=_term,
     organization="SELECT string_agg(rowid::text, ',') FROM releases WHERE organization = ?",
