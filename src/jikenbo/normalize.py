@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Marks that NFKC composes with the character before them (ｶﾞ → ガ); they must be
 # normalised together with it or the composition is lost.
@@ -107,6 +108,9 @@ class Normalized:
         return first, max(first, last)
 
 
+# A release is normalised for its record and again for its id (store.release_id, through `nfkc`)
+# and the store's near-duplicate checks: the recent results are kept, so each is done once.
+@lru_cache(maxsize=512)
 def normalize(original: str) -> Normalized:
     """NFKC-normalise `original` character group by group and repair OCR'd years.
 
