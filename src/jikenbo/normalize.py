@@ -109,7 +109,7 @@ class Normalized:
         return first, max(first, last)
 
 
-# A release is normalised for its record and again for its id (store.release_id, through `nfkc`)
+# A release is normalised for its record and again for its id (`release_id`, through `nfkc`)
 # and the store's near-duplicate checks: the recent results are kept, so each is done once.
 @lru_cache(maxsize=512)
 def normalize(original: str) -> Normalized:
