@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Marks that NFKC composes with the character before them (ｶﾞ → ガ); they must be
 # normalised together with it or the composition is lost.
@@ -82,6 +83,7 @@ _CHANGING = re.compile("[" + _ranges(
     [code for code in range(0x10000)
      if unicodedata.decomposition(chr(code)) or code in _DASHES or 0xD800 <= code < 0xE000])
     + "\U00010000-\U0010ffff]+")
+_CHANGING_SPLIT = re.compile(f"({_CHANGING.pattern})")
 
 
 # NFKC reorders a run of combining marks by a quadratic sort, so a run is normalised 30 marks at a
@@ -107,6 +109,9 @@ class Normalized:
         return first, max(first, last)
 
 
+# A release is normalised for its record and again for its id (`release_id`, through `nfkc`)
+# and the store's near-duplicate checks: the recent results are kept, so each is done once.
+@lru_cache(maxsize=512)
 def normalize(original: str) -> Normalized:
     """NFKC-normalise `original` character group by group and repair OCR'd years.
 
@@ -144,12 +149,16 @@ def _plain(original: str, start: int, end: int) -> tuple[str, Sequence[int]]:
     """original[start:end], which holds no combining mark, normalised one character at a time;
     offsets move only around characters whose normal form is longer (㈱ → (株))."""
     segment = original[start:end]
-    runs = [match.group() for match in _CHANGING.finditer(segment)]
-    if not runs:
+    parts = _CHANGING_SPLIT.split(segment)  # unchanged stretch, run, unchanged stretch, …
+    if len(parts) == 1:
         return segment, range(start, end)
-    text = _CHANGING.sub(lambda run: run.group().translate(_PIECES), segment)
+    runs = "\n".join(parts[1::2])
+    # The runs translated in one call: no character's normal form holds a newline, and none
+    # is in a run, so it parts them again.
+    parts[1::2] = runs.translate(_PIECES).split("\n")
+    text = "".join(parts)
     # Only a character in a run can change length; the runs are short, the text is not.
-    if not any(map(_PIECES.resized_pattern().search, runs)):
+    if not _PIECES.resized_pattern().search(runs):
         return text, range(start, end)
     origin: list[int] = []
     last = 0

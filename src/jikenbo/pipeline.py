@@ -115,7 +115,8 @@ def checked(record: Record) -> Record:
         organization=text(record.organization), title=text(record.title),
         heading=text(record.heading), case_id=text(record.case_id), source=text(record.source),
         vendors=tuple(text(vendor) for vendor in record.vendors),
-        evidence=tuple(replace(item, text=text(item.text)) for item in evidence))
+        evidence=tuple(item if clean_text(item.text) == item.text  # nearly always: no copy
+                       else replace(item, text=clean_text(item.text)) for item in evidence))
 
 
 def release_rows(extracted: Extracted) -> list[ReleaseRow]:

@@ -45,13 +45,17 @@ class PostText:
             start, end = headline_line(norm.text)
             page_title = nfkc(page_title) if page_title else None
         heading = parse_heading(norm.text[start:end], post.casebook)
-        if heading.organization_rule == "heading_first_word" and (
-                start > 0 or page_title or any(entity_name(norm.text[a:b])
-                                               for a, b in _edge_lines(norm.text))):
-            # The release names its issuer in its letterhead, signature or page title: the
-            # headline's first word is the issuer only when it looks like a name.
-            heading = parse_heading(norm.text[start:end], post.casebook, strict=True)
-        return cls(post, norm, shifted(heading, start), heading_end, start, end, page_title)
+        edges = None
+        if heading.organization_rule == "heading_first_word":
+            edges = _edge_lines(norm.text)
+            if start > 0 or page_title or any(entity_name(norm.text[a:b]) for a, b in edges):
+                # The release names its issuer in its letterhead, signature or page title: the
+                # headline's first word is the issuer only when it looks like a name.
+                heading = parse_heading(norm.text[start:end], post.casebook, strict=True)
+        view = cls(post, norm, shifted(heading, start), heading_end, start, end, page_title)
+        if edges is not None:  # read once: the fields read them again
+            view.__dict__["edge_lines"] = edges
+        return view
 
     @property
     def text(self) -> str:
@@ -95,7 +99,7 @@ class PostText:
     def bottom_lines(self) -> list[tuple[int, int]]:
         """The last few non-blank lines, last first, that are not opening lines."""
         top = set(self.top_lines)
-        return [span for span in _edge_lines(self.norm.text)[EDGE_LINES:] if span not in top]
+        return [span for span in self.edge_lines[EDGE_LINES:] if span not in top]
 
     def original(self, start: int, end: int) -> str:
         """The original text behind a normalised span, as written."""

@@ -32,6 +32,7 @@ _DENSE = 64  # failed tries within twice as many characters: the start class is 
 _CLASSES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_WORD: r"\w"}
 _SPELLINGS = 32  # a part of a pattern spelt more ways than this is not listed
 _CHECKS = 6  # at most this many strings are looked for before a scan
+_HEADS = 400  # ways a match may open: more are not paired with their second characters
 
 
 class _Unbounded(Exception):
@@ -52,6 +53,8 @@ class Scanner:
         starts = None if _skips_ahead(self.pattern) else first_characters(self.pattern)
         if starts and _first_of_run_only(self.pattern, starts):
             starts += "+"  # one try per run of start characters: `2024` is tried at `2` only
+        elif starts:
+            starts += second_characters(self.pattern) or ""
         self.starts = re.compile(starts, self.pattern.flags) if starts else None
         self.needs = required_strings(self.pattern)
 
@@ -108,6 +111,67 @@ def first_characters(pattern: re.Pattern[str]) -> str | None:
     if can_be_empty or not chars:
         return None
     return "[" + "".join(dict.fromkeys(chars)) + "]"
+
+
+def second_characters(pattern: re.Pattern[str]) -> str | None:
+    """Lookarounds that keep, of the places `first_characters` finds, those whose next
+    character can follow that first one, or None when no such check is known.
+
+    Most tries at a start character fail at once on the next character (`不` of 不具合 where
+    only 不正 can begin a match): `re` checks the pair itself, so the pattern is tried only
+    where a match's first two characters stand. The check is exact like the first one: a
+    match's first character is a literal or a class, and its second one is among what the rest
+    of its branch can begin with (any character, when the rest can be empty).
+
+    >>> second_characters(re.compile("不正アクセス|不具合|情報"))
+    '(?:(?<=[不])(?=[正具])|(?<=[情])(?=[報]))'
+    """
+    if pattern.flags & (re.IGNORECASE | re.LOCALE):
+        return None
+    try:
+        heads = _heads(list(_parser.parse(pattern.pattern, pattern.flags).data))
+    except _Unbounded:
+        return None
+    if len(heads) > _HEADS:
+        return None
+    following: dict[str, list[str] | None] = {}  # first character → what may follow it
+    for firsts, seconds in heads:
+        for first in firsts:
+            known = following.setdefault(first, [])
+            following[first] = None if seconds is None or known is None else known + seconds
+    if all(seconds is None for seconds in following.values()):
+        return None
+    grouped: dict[str | None, list[str]] = {}  # chars of the second → first characters
+    for first, seconds in following.items():
+        key = None if seconds is None else "".join(dict.fromkeys(seconds))
+        grouped.setdefault(key, []).append(first)
+    return "(?:" + "|".join(f"(?<=[{''.join(firsts)}])" + (f"(?=[{seconds}])" if seconds else "")
+                            for seconds, firsts in grouped.items()) + ")"
+
+
+def _heads(items: list) -> list[tuple[list[str], list[str] | None]]:
+    """(first character as class items, class items of the second or None) for each way a
+    match of the sequence `items` opens."""
+    while items and items[0][0] in _ZERO_WIDTH:
+        items = items[1:]
+    if not items:
+        raise _Unbounded
+    op, value = items[0]
+    if op is sre.SUBPATTERN and not (value[1] or value[2]):
+        return _heads(list(value[3].data) + items[1:])
+    if op is sre.BRANCH:
+        heads = [head for branch in value[1] for head in _heads(list(branch.data) + items[1:])]
+        if len(heads) > _HEADS:
+            raise _Unbounded
+        return heads
+    if op not in (sre.LITERAL, sre.IN):  # a repeat, a group with flags: the first check only
+        return [(_first(items)[0], None)]
+    firsts = _first(items[:1])[0]
+    try:
+        seconds, can_be_empty = _first(items[1:])
+    except _Unbounded:
+        return [(firsts, None)]
+    return [(firsts, None if can_be_empty or not seconds else seconds)]
 
 
 def required_strings(pattern: re.Pattern[str]) -> tuple[str, ...]:
