@@ -5,8 +5,9 @@ the same run.
     .venv/bin/python bench/web_bench.py [--releases 100000] [--requests 2000] [--before main]
 
 1. Builds (once per size and seed; kept in bench/out/) a SQLite casebook of re-sampled real
-   releases, made the way bench/extract_bench.py makes them, through the pipeline's own stages
-   (extract in one process per core, store in transactions of 2,000 sources, link).
+   releases, made as bench/scale_bench.py makes them (every issuer with a prefix of its own, so
+   that 100,000 releases are 100,000 distinct releases, not occurrences of a few thousand),
+   stored as `jikenbo ingest --jobs N` stores them and relinked.
 2. Starts `jikenbo serve` on 127.0.0.1 in its own process: first the "before" revision's code
    (exported with `git archive` into a temporary folder), then this checkout's, each over the
    same casebook with the same request mix.
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
 import os
 import random
 import signal
@@ -49,48 +49,33 @@ TERMS = ["紛失", "誤送", "漏", "市", "USB", "不正アクセス", "ラン�
          "感染", "お詫び"]
 
 
-def _extract(locator: str):
-    from jikenbo.pipeline import extract_source
-    from jikenbo.sources import ReadOptions, load
-    return extract_source(load(locator, ReadOptions()))
+def build(path: Path, releases: int, seed: int) -> None:
+    """The casebook as `jikenbo ingest --jobs N` and `jikenbo relink` store it, from releases
+    re-sampled as bench/scale_bench.py makes them (each issuer with one of 400 prefixes, so
+    that the releases stay distinct ones rather than occurrences of a few hundred)."""
+    import scale_bench
 
-
-def build(path: Path, releases: int, seed: int, batch: int = 2000) -> None:
-    """The casebook through the pipeline's own stages (extract, store, link), extraction in
-    one process per core and a transaction per `batch` sources: the result is what
-    `jikenbo ingest` stores, in a fraction of its time (one transaction per file)."""
     from jikenbo.cases import curate
-    from jikenbo.pipeline import store_extracted
+    from jikenbo.ingest_parallel import default_jobs, ingest_parallel
+    from jikenbo.sources import ReadOptions, expand
     from jikenbo.store import open_store
 
-    texts = extract_bench.synthetic(extract_bench.real_releases(), releases, seed)
     partial = path.with_suffix(".partial")
     for leftover in path.parent.glob(partial.name + "*"):
         leftover.unlink()
-    store = open_store(str(partial))
-    started, stored, waiting = time.perf_counter(), 0, []
-
-    def flush() -> None:
-        nonlocal stored
-        with store.writing():
-            for extracted in waiting:
-                stored += store_extracted(store, extracted)[0]
-        waiting.clear()
-
-    with tempfile.TemporaryDirectory(prefix="jikenbo-web-bench-") as folder, \
-            multiprocessing.Pool(os.cpu_count() or 1) as pool:
-        paths = extract_bench.write_corpus(texts, folder)
-        for done, extracted in enumerate(pool.imap(_extract, paths, chunksize=64), 1):
-            waiting.append(extracted)
-            if len(waiting) >= batch:
-                flush()
-                print(f"  stored {done:,}/{len(paths):,} ({time.perf_counter() - started:.0f} s)",
-                      flush=True)
-        flush()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="jikenbo-web-bench-") as folder:
+        scale_bench.write_step(extract_bench.real_releases(), releases, seed, Path(folder), 0,
+                               releases, default_jobs())
+        print(f"  generated {releases:,} releases ({time.perf_counter() - started:.0f} s)",
+              flush=True)
+        store = open_store(str(partial))
+        summary = ingest_parallel(store, list(expand([folder])), ReadOptions(), default_jobs())
+    print(f"  stored {summary.new:,} releases ({time.perf_counter() - started:.0f} s)", flush=True)
     outcome = curate.relink(store)
     store.close()
     partial.rename(path)
-    print(f"built {path.name}: {stored:,} releases; {outcome.line()} in "
+    print(f"built {path.name}: {summary.new:,} releases; {outcome.line()} in "
           f"{time.perf_counter() - started:.0f} s")
 
 
@@ -256,7 +241,7 @@ def main() -> None:
                         help="git revision whose code gives the 'before' figures ('' to skip)")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
-    db = OUT / f"web-{args.releases}-{args.seed}.db"
+    db = OUT / f"web-{args.releases}-{args.seed}-distinct.db"
     print(f"machine: {extract_bench.machine().replace(' (this run pinned to one)', '')}; "
           f"load average {os.getloadavg()[0]:.1f}")
     if not db.exists():
