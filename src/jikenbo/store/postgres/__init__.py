@@ -12,9 +12,10 @@ from importlib import resources
 from typing import Any, TypeVar
 
 import psycopg
+from psycopg import errors
 
 from jikenbo.cases import LinkItem, link_item
-from jikenbo.errors import JikenboError
+from jikenbo.errors import JikenboError, StoreBusy
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store import versions
@@ -83,20 +84,45 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
     # -- writing ----------------------------------------------------------------------------
     def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
         with self.writing():
-            outcome = self._add_source(source, releases)
-            if outcome.new or outcome.versions or versions.OCCURRENCE in outcome.kinds:
+            outcome = self._add_source(source, releases, _SourcesSeen(self.db, [source]))
+            if _changes_links(outcome):
                 self._set_state("links_stale", "1")
             return outcome
 
-    def _add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
+    def add_sources(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]
+                    ) -> list[SourceOutcome | Exception]:
+        """Store several sources in one transaction, each as `add_source` would: one writer's
+        turn, one change-counter bump and one commit for the batch, and the sources already
+        stored looked up once for all of them. A source whose rows fail is rolled back alone
+        (a savepoint each) and its error takes its place in the answer."""
+        outcomes: list[SourceOutcome | Exception] = []
+        with self.writing():
+            seen = _SourcesSeen(self.db, [source for source, _ in batch])
+            for source, releases in batch:
+                try:
+                    with self.db.connection.transaction():  # SAVEPOINT … ROLLBACK TO on error
+                        outcome = self._add_source(source, releases, seen)
+                except (StoreBusy, errors.LockNotAvailable):
+                    raise
+                except Exception as error:  # noqa: BLE001 — one source's bad value, not the batch's
+                    if self.db.connection.broken:
+                        raise
+                    outcomes.append(error)
+                    continue
+                seen.stored(source, outcome)
+                outcomes.append(outcome)
+            if any(isinstance(item, SourceOutcome) and _changes_links(item) for item in outcomes):
+                self._set_state("links_stale", "1")
+        return outcomes
+
+    def _add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow],
+                    seen: "_SourcesSeen") -> SourceOutcome:
         """As SQLiteStore's: store/versions.py decides what each row is; the new releases go in
         as one pipelined batch."""
-        row = self.db.execute("SELECT id, version FROM sources WHERE locator = ? AND sha256 = ?",
-                              (source.locator, source.sha256)).fetchone()
+        row = seen.found(source)
         source_new = row is None
         if source_new:
-            version = 1 + self.db.execute("SELECT COALESCE(MAX(version), 0) FROM sources "
-                                          "WHERE locator = ?", (source.locator,)).fetchone()[0]
+            version = 1 + seen.latest(source.locator)
             source_id = self.db.execute(
                 "INSERT INTO sources (locator, version, sha256, kind, encoding, title, fetched_at, "
                 "data, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -252,6 +278,38 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
 
     def close(self) -> None:
         self.db.close()
+
+
+class _SourcesSeen:
+    """The stored sources a batch names, read in two statements rather than two per source:
+    (id, version) by locator and digest, and each locator's newest version. Sources the batch
+    itself stores are added as they commit to their savepoint."""
+
+    def __init__(self, db: Database, sources: Sequence[SourceDocument]) -> None:
+        locators = sorted({source.locator for source in sources})
+        digests = [source.sha256 for source in sources]
+        self.rows: dict[tuple[str, str], tuple[int, int]] = {
+            (row[0], row[1]): (row[2], row[3]) for row in db.execute(
+                "SELECT locator, sha256, id, version FROM sources WHERE locator = ANY(?) "
+                "AND sha256 = ANY(?)", (locators, digests))}
+        self.versions: dict[str, int] = dict(db.execute(
+            "SELECT locator, MAX(version) FROM sources WHERE locator = ANY(?) GROUP BY locator",
+            (locators,)).fetchall())
+
+    def found(self, source: SourceDocument) -> tuple[int, int] | None:
+        return self.rows.get((source.locator, source.sha256))
+
+    def latest(self, locator: str) -> int:
+        return self.versions.get(locator, 0)
+
+    def stored(self, source: SourceDocument, outcome: SourceOutcome) -> None:
+        self.rows[(source.locator, source.sha256)] = (outcome.source_id, outcome.version)
+        self.versions[source.locator] = max(outcome.version, self.latest(source.locator))
+
+
+def _changes_links(outcome: SourceOutcome) -> bool:
+    """A new release, a new version or a new place of one: the cases may need relinking."""
+    return bool(outcome.new or outcome.versions or versions.OCCURRENCE in outcome.kinds)
 
 
 def _release_values(source_id: int, release: ReleaseRow) -> tuple:

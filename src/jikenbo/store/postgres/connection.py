@@ -7,6 +7,7 @@ mixins and the exports see the same values on both backends.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -147,6 +148,7 @@ class Cursor:
         return iter(self.fetchall())
 
 
+@functools.lru_cache(maxsize=1024)  # the same few statements, a million times in an ingest
 def placeholders(sql: str) -> str:
     """sqlite3's `?` as psycopg's `%s` (and a literal % doubled); quoted text is left alone."""
     parts = sql.split("'")
