@@ -27,8 +27,7 @@ def _term(term: str) -> tuple[str, str]:
     if len(term) >= 3:
         return "SELECT string_agg(rowid::text, ',') FROM releases WHERE folded LIKE ?", _like(term)
     if term.isalnum():
-        return ("SELECT string_agg(rowid::text, ',') FROM releases "
-                "WHERE grams @> ARRAY[?]::text[]", term)
+        return "SELECT jikenbo_gram_rowids(?)", term  # the GIN index, never a whole-table read
     return ("SELECT string_agg(rowid::text, ',') FROM releases "
             "WHERE strpos(lower(heading), ?) > 0", term)
 
