@@ -24,7 +24,7 @@ from jikenbo.store.cases import CaseTables
 from jikenbo.store.curation import CurationTables
 from jikenbo.store.fold import SIGNATURE
 from jikenbo.store.postgres.connection import Database, close_pool, display
-from jikenbo.store.postgres.search import POSTGRES, folded, gram_list
+from jikenbo.store.postgres.search import GRAMS, POSTGRES, folded, gram_text
 from jikenbo.store.reads import JSON_COLUMNS, RELEASE_COLUMNS, ReleaseReads, stored
 from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
@@ -72,8 +72,8 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
             if current():  # another process did it while we waited
                 return
             rows = self.db.execute("SELECT rowid, heading, text FROM releases").fetchall()
-            self.db.executemany("UPDATE releases SET folded = ?, grams = ? WHERE rowid = ?",
-                                [(folded(heading, text), gram_list(text), rowid)
+            self.db.executemany(f"UPDATE releases SET folded = ?, grams = {GRAMS} WHERE rowid = ?",
+                                [(folded(heading, text), gram_text(text), rowid)
                                  for rowid, heading, text in rows])
             self._set_state("fold_signature", str(SIGNATURE))
 
@@ -104,7 +104,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
                         outcome = self._add_source(source, releases, seen)
                 except (StoreBusy, errors.LockNotAvailable):
                     raise
-                except Exception as error:  # noqa: BLE001 — one source's bad value, not the batch's
+                except Exception as error:  # noqa: BLE001 — one source's bad value
                     if self.db.connection.broken:
                         raise
                     outcomes.append(error)
@@ -135,7 +135,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
     def _add_releases(self, source_id: int, releases: Sequence[ReleaseRow]) -> None:
         if not releases:
             return
-        marks = ", ".join("?" * (11 + len(RELEASE_COLUMNS)))
+        marks = ", ".join(["?"] * (10 + len(RELEASE_COLUMNS)) + [GRAMS])
         self.db.executemany(f"INSERT INTO releases ({_RELEASE_INSERT}) VALUES ({marks})",
                             [_release_values(source_id, release) for release in releases])
         self._add_facets(releases)
@@ -157,7 +157,8 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
         names = [name.strip() for name in _RELEASE_INSERT.split(",")]
         values = dict(zip(names, _release_values(source_id, release)))
         del values["id"], values["ingested_at"]
-        self.db.execute(f"UPDATE releases SET {', '.join(f'{n} = ?' for n in values)} "
+        assigned = ", ".join(f"{n} = {GRAMS if n == 'grams' else '?'}" for n in values)
+        self.db.execute(f"UPDATE releases SET {assigned} "
                         "WHERE id = ?", (*values.values(), release_id))
         self.db.execute("DELETE FROM release_categories WHERE release_id = ?", (release_id,))
         self.db.execute("DELETE FROM release_data_types WHERE release_id = ?", (release_id,))
@@ -322,7 +323,7 @@ def _release_values(source_id: int, release: ReleaseRow) -> tuple:
                           ensure_ascii=False)
     return (release.id, source_id, release.start, release.end, record["heading"], release.text,
             *values, evidence, features, _now(), folded(record["heading"], release.text),
-            gram_list(release.text))
+            gram_text(release.text))
 
 
 def _migrate(connection: psycopg.Connection) -> None:
