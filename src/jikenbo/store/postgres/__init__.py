@@ -12,9 +12,10 @@ from importlib import resources
 from typing import Any, TypeVar
 
 import psycopg
+from psycopg import errors
 
 from jikenbo.cases import LinkItem, link_item
-from jikenbo.errors import JikenboError
+from jikenbo.errors import JikenboError, StoreBusy
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
 from jikenbo.store import versions
@@ -23,7 +24,7 @@ from jikenbo.store.cases import CaseTables
 from jikenbo.store.curation import CurationTables
 from jikenbo.store.fold import SIGNATURE
 from jikenbo.store.postgres.connection import Database, close_pool, display
-from jikenbo.store.postgres.search import POSTGRES, folded, gram_list
+from jikenbo.store.postgres.search import GRAMS, POSTGRES, folded, gram_text
 from jikenbo.store.reads import JSON_COLUMNS, RELEASE_COLUMNS, ReleaseReads, stored
 from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
@@ -71,8 +72,8 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
             if current():  # another process did it while we waited
                 return
             rows = self.db.execute("SELECT rowid, heading, text FROM releases").fetchall()
-            self.db.executemany("UPDATE releases SET folded = ?, grams = ? WHERE rowid = ?",
-                                [(folded(heading, text), gram_list(text), rowid)
+            self.db.executemany(f"UPDATE releases SET folded = ?, grams = {GRAMS} WHERE rowid = ?",
+                                [(folded(heading, text), gram_text(text), rowid)
                                  for rowid, heading, text in rows])
             self._set_state("fold_signature", str(SIGNATURE))
 
@@ -83,20 +84,45 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
     # -- writing ----------------------------------------------------------------------------
     def add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
         with self.writing():
-            outcome = self._add_source(source, releases)
-            if outcome.new or outcome.versions or versions.OCCURRENCE in outcome.kinds:
+            outcome = self._add_source(source, releases, _SourcesSeen(self.db, [source]))
+            if _changes_links(outcome):
                 self._set_state("links_stale", "1")
             return outcome
 
-    def _add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow]) -> SourceOutcome:
+    def add_sources(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]
+                    ) -> list[SourceOutcome | Exception]:
+        """Store several sources in one transaction, each as `add_source` would: one writer's
+        turn, one change-counter bump and one commit for the batch, and the sources already
+        stored looked up once for all of them. A source whose rows fail is rolled back alone
+        (a savepoint each) and its error takes its place in the answer."""
+        outcomes: list[SourceOutcome | Exception] = []
+        with self.writing():
+            seen = _SourcesSeen(self.db, [source for source, _ in batch])
+            for source, releases in batch:
+                try:
+                    with self.db.connection.transaction():  # SAVEPOINT … ROLLBACK TO on error
+                        outcome = self._add_source(source, releases, seen)
+                except (StoreBusy, errors.LockNotAvailable):
+                    raise
+                except Exception as error:  # noqa: BLE001 — one source's bad value
+                    if self.db.connection.broken:
+                        raise
+                    outcomes.append(error)
+                    continue
+                seen.stored(source, outcome)
+                outcomes.append(outcome)
+            if any(isinstance(item, SourceOutcome) and _changes_links(item) for item in outcomes):
+                self._set_state("links_stale", "1")
+        return outcomes
+
+    def _add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow],
+                    seen: "_SourcesSeen") -> SourceOutcome:
         """As SQLiteStore's: store/versions.py decides what each row is; the new releases go in
         as one pipelined batch."""
-        row = self.db.execute("SELECT id, version FROM sources WHERE locator = ? AND sha256 = ?",
-                              (source.locator, source.sha256)).fetchone()
+        row = seen.found(source)
         source_new = row is None
         if source_new:
-            version = 1 + self.db.execute("SELECT COALESCE(MAX(version), 0) FROM sources "
-                                          "WHERE locator = ?", (source.locator,)).fetchone()[0]
+            version = 1 + seen.latest(source.locator)
             source_id = self.db.execute(
                 "INSERT INTO sources (locator, version, sha256, kind, encoding, title, fetched_at, "
                 "data, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -109,7 +135,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
     def _add_releases(self, source_id: int, releases: Sequence[ReleaseRow]) -> None:
         if not releases:
             return
-        marks = ", ".join("?" * (11 + len(RELEASE_COLUMNS)))
+        marks = ", ".join(["?"] * (10 + len(RELEASE_COLUMNS)) + [GRAMS])
         self.db.executemany(f"INSERT INTO releases ({_RELEASE_INSERT}) VALUES ({marks})",
                             [_release_values(source_id, release) for release in releases])
         self._add_facets(releases)
@@ -131,7 +157,8 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
         names = [name.strip() for name in _RELEASE_INSERT.split(",")]
         values = dict(zip(names, _release_values(source_id, release)))
         del values["id"], values["ingested_at"]
-        self.db.execute(f"UPDATE releases SET {', '.join(f'{n} = ?' for n in values)} "
+        assigned = ", ".join(f"{n} = {GRAMS if n == 'grams' else '?'}" for n in values)
+        self.db.execute(f"UPDATE releases SET {assigned} "
                         "WHERE id = ?", (*values.values(), release_id))
         self.db.execute("DELETE FROM release_categories WHERE release_id = ?", (release_id,))
         self.db.execute("DELETE FROM release_data_types WHERE release_id = ?", (release_id,))
@@ -254,6 +281,38 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
         self.db.close()
 
 
+class _SourcesSeen:
+    """The stored sources a batch names, read in two statements rather than two per source:
+    (id, version) by locator and digest, and each locator's newest version. Sources the batch
+    itself stores are added as they commit to their savepoint."""
+
+    def __init__(self, db: Database, sources: Sequence[SourceDocument]) -> None:
+        locators = sorted({source.locator for source in sources})
+        digests = [source.sha256 for source in sources]
+        self.rows: dict[tuple[str, str], tuple[int, int]] = {
+            (row[0], row[1]): (row[2], row[3]) for row in db.execute(
+                "SELECT locator, sha256, id, version FROM sources WHERE locator = ANY(?) "
+                "AND sha256 = ANY(?)", (locators, digests))}
+        self.versions: dict[str, int] = dict(db.execute(
+            "SELECT locator, MAX(version) FROM sources WHERE locator = ANY(?) GROUP BY locator",
+            (locators,)).fetchall())
+
+    def found(self, source: SourceDocument) -> tuple[int, int] | None:
+        return self.rows.get((source.locator, source.sha256))
+
+    def latest(self, locator: str) -> int:
+        return self.versions.get(locator, 0)
+
+    def stored(self, source: SourceDocument, outcome: SourceOutcome) -> None:
+        self.rows[(source.locator, source.sha256)] = (outcome.source_id, outcome.version)
+        self.versions[source.locator] = max(outcome.version, self.latest(source.locator))
+
+
+def _changes_links(outcome: SourceOutcome) -> bool:
+    """A new release, a new version or a new place of one: the cases may need relinking."""
+    return bool(outcome.new or outcome.versions or versions.OCCURRENCE in outcome.kinds)
+
+
 def _release_values(source_id: int, release: ReleaseRow) -> tuple:
     record = release.record.to_dict()
     values = [json.dumps(record[name], ensure_ascii=False) if name in JSON_COLUMNS
@@ -264,7 +323,7 @@ def _release_values(source_id: int, release: ReleaseRow) -> tuple:
                           ensure_ascii=False)
     return (release.id, source_id, release.start, release.end, record["heading"], release.text,
             *values, evidence, features, _now(), folded(record["heading"], release.text),
-            gram_list(release.text))
+            gram_text(release.text))
 
 
 def _migrate(connection: psycopg.Connection) -> None:

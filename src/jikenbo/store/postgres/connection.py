@@ -7,11 +7,12 @@ mixins and the exports see the same values on both backends.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -111,10 +112,11 @@ def connect(url: str) -> psycopg.Connection:
 
 
 def release(url: str, connection: psycopg.Connection) -> None:
+    """Give a connection back to its pool (one the server ended is discarded and replaced)."""
     pool = _POOLS.get(url)
-    if pool is None or connection.closed:
+    if pool is None:
         return
-    if connection.info.transaction_status != TransactionStatus.IDLE:
+    if not connection.closed and connection.info.transaction_status != TransactionStatus.IDLE:
         connection.rollback()
     pool.putconn(connection)
 
@@ -147,6 +149,7 @@ class Cursor:
         return iter(self.fetchall())
 
 
+@functools.lru_cache(maxsize=1024)  # the same few statements, a million times in an ingest
 def placeholders(sql: str) -> str:
     """sqlite3's `?` as psycopg's `%s` (and a literal % doubled); quoted text is left alone."""
     parts = sql.split("'")
@@ -162,15 +165,36 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.connection = connect(url)
+        self._held = 0  # transactions of writing()/snapshot() open on this connection
 
     @property
     def in_transaction(self) -> bool:
         return self.connection.info.transaction_status != TransactionStatus.IDLE
 
+    def _idle(self) -> bool:
+        """Whether no transaction is open. A connection the server ended between statements
+        (a restart, pg_terminate_backend, a timeout) is first exchanged for another of the
+        pool: a web worker's thread keeps its store, and must not fail on every request after."""
+        if self.connection.broken and not self._held:
+            release(self.url, self.connection)
+            self.connection = connect(self.url)
+        return not self.in_transaction
+
     def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Cursor:
-        if not self.in_transaction and not _READ.match(sql):
-            with self.writing():  # a lone write is a write transaction of its own
-                return self.execute(sql, parameters)
+        if self._idle():
+            if not _READ.match(sql):
+                with self.writing():  # a lone write is a write transaction of its own
+                    return self.execute(sql, parameters)
+            try:
+                return self._execute(sql, parameters)
+            except JikenboError:
+                if not self.connection.broken:
+                    raise
+            # the server had ended the connection: nothing ran, a read is asked again once
+            self._idle()
+        return self._execute(sql, parameters)
+
+    def _execute(self, sql: str, parameters: Sequence[Any]) -> Cursor:
         inserted = _INSERT_INTO.match(sql)
         key = _KEYS.get(inserted.group(1).lower()) if inserted else None
         if key and "RETURNING" not in sql.upper():
@@ -186,7 +210,7 @@ class Database:
         rows = [tuple(row) for row in rows]
         if not rows:
             return Cursor(None)
-        if not self.in_transaction:
+        if self._idle():
             with self.writing():
                 return self.executemany(sql, rows)
         with self._failures(), self.connection.cursor() as cursor:
@@ -220,11 +244,11 @@ class Database:
         """One write transaction; writers take turns (a transaction-scoped advisory lock), so
         what is read inside is the current state until COMMIT, as with SQLite's BEGIN
         IMMEDIATE. Waiting longer than BUSY_TIMEOUT_S for another writer raises StoreBusy."""
-        if self.in_transaction:
+        if not self._idle():
             yield
             return
         try:
-            with self.connection.transaction():
+            with self._transaction():
                 self.connection.execute(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
                 self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER_LOCK,))
                 self.connection.execute("UPDATE store_changes SET n = n + 1")
@@ -237,12 +261,32 @@ class Database:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """One read view (REPEATABLE READ) for statements that must agree with each other."""
-        if self.in_transaction:
+        if not self._idle():
             yield
             return
-        with self.connection.transaction():
+        with self._transaction():
             self.connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             yield
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A transaction of this connection's. When the server had ended the connection since
+        its last statement, BEGIN is what fails, before anything ran: begun once more on
+        another connection of the pool."""
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(self.connection.transaction())
+            except psycopg.OperationalError:
+                if not self.connection.broken:
+                    raise
+                self._idle()
+                with self._failures():
+                    stack.enter_context(self.connection.transaction())
+            self._held += 1
+            try:
+                yield
+            finally:
+                self._held -= 1
 
     def close(self) -> None:
         release(self.url, self.connection)
