@@ -8,7 +8,7 @@ db = sys.argv[2]
 if os.path.exists(db): os.remove(db)
 store = open_store(db)
 prepared = [prepare(l, ReadOptions()) for l in locs]
-pr = cProfile.Profile(); pr.enable()
+pr = cProfile.Profile(time.process_time); pr.enable()
 t=time.process_time()
 for i in range(0, len(prepared), 500):
     store_batch(store, prepared[i:i+500])

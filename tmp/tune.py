@@ -5,7 +5,7 @@ from jikenbo.store import open_store
 from jikenbo.ingest_parallel import prepare, store_batch
 locs = sorted(expand([sys.argv[1]]))
 prepared = [prepare(l, ReadOptions()) for l in locs]
-for cfg in [(), (("hashsize", 8<<20),), (("automerge", 8),), (("pgsz", 4000),), (("hashsize", 8<<20), ("automerge", 8), ("pgsz", 4000))]:
+for cfg in [(), (("hashsize", 16<<20),), (("hashsize", 16<<20), ("automerge", 8))]:
     db = "/tmp/sqlfast-t.db"
     for ext in ("", "-wal", "-shm"):
         if os.path.exists(db+ext): os.remove(db+ext)
