@@ -19,6 +19,7 @@ from jikenbo.record import Record
 from jikenbo.sources import ReadOptions, SourceDocument, load, stored_locator
 from jikenbo.sources.decode import clean_text
 from jikenbo.store import ReleaseRow, SourceOutcome, Store, release_id
+from jikenbo.store.rows import with_columns
 
 # More people than live on Earth: a larger "count" is a misread number, not an incident's size.
 MAX_AFFECTED = 10_000_000_000
@@ -120,9 +121,12 @@ def checked(record: Record) -> Record:
 
 
 def release_rows(extracted: Extracted) -> list[ReleaseRow]:
-    """The releases of one source as the store takes them: id, checked record, clean text."""
+    """The releases of one source as the store takes them: id, checked record, clean text, and
+    the forms stored of them (store/rows.py), computed here, where a parallel ingest's worker
+    runs, so that the one writing process only inserts."""
     texts = [clean_text(post.text) for post in extracted.posts]  # clean already, from sources
-    return [ReleaseRow(release_id(text), checked(record), text, post.start, post.end)
+    return [with_columns(ReleaseRow(release_id(text), checked(record), text, post.start,
+                                    post.end))
             for text, post, record in zip(texts, extracted.posts, extracted.records)]
 
 

@@ -1,7 +1,7 @@
 """The incident record (../shared/spec/RECORD.md v1) as a frozen dataclass, plus evidence."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from jikenbo import data
@@ -61,7 +61,9 @@ class Record:
             out["confidence"] = self.confidence()
             out["review_fields"] = self.review_fields()
         if with_evidence:
-            out["evidence"] = [asdict(item) for item in self.evidence]
+            # the fields by hand: asdict deep-copies, and this runs for every stored release
+            out["evidence"] = [{"field": item.field, "rule": item.rule, "start": item.start,
+                                "end": item.end, "text": item.text} for item in self.evidence]
         return out
 
     def confidence(self) -> dict[str, str]:

@@ -4,14 +4,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from jikenbo.normalize import nfkc
 from jikenbo.record import Record
 from jikenbo.sources import SourceDocument
 from jikenbo.store.stats import Statistics
 from jikenbo.store.watch import WatchTables
+
+if TYPE_CHECKING:  # store.rows computes them from this module's rows
+    from jikenbo.store.rows import StoredColumns
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class ReleaseRow:
     text: str
     start: int
     end: int
+    # its stored forms (store/rows.py), computed once where the row is made (a worker process
+    # of a parallel ingest); None: the store computes them
+    columns: StoredColumns | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

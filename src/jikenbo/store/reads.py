@@ -76,18 +76,20 @@ class ReleaseReads:
         """Store a source's releases (inside its write transaction): new ones as releases, a
         changed text as a version of its release, any other as an occurrence (store/versions.py)."""
         placements = versions.place(self.db, source_id, source.locator, releases)
-        self._add_releases(source_id, [release for release, placed in zip(releases, placements)
-                                       if placed.kind == versions.NEW])
+        new = [release for release, placed in zip(releases, placements)
+               if placed.kind == versions.NEW]
+        self._add_releases(source_id, new)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        versions.add_first_versions(self.db, new, source_id, source.fetched_at, now)
         for release, placed in zip(releases, placements):
             if placed.kind == versions.VERSION:
                 self._replace_release(placed.release_id, source_id, release)
-            elif placed.kind == versions.OCCURRENCE and release.record.case_id:
-                self._adopt_reference(placed.release_id, release.record.case_id)
-            if placed.kind in (versions.NEW, versions.VERSION):
                 versions.add_version(self.db, placed.release_id, release, source_id,
                                      source.fetched_at, now)
-            versions.add_occurrence(self.db, placed.release_id, source_id, release)
+            elif placed.kind == versions.OCCURRENCE and release.record.case_id:
+                self._adopt_reference(placed.release_id, release.record.case_id)
+            if placed.kind != versions.NEW:
+                versions.add_occurrence(self.db, placed.release_id, source_id, release)
         count = lambda kind: sum(placed.kind == kind for placed in placements)  # noqa: E731
         return SourceOutcome(source_id, version, source_new, count(versions.NEW),
                              len(releases) - count(versions.NEW) - count(versions.VERSION),

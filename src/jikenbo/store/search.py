@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from operator import add
 
 import numpy as np
 
@@ -33,23 +34,39 @@ class Result:
 
 def grams(text: str) -> str:
     """The distinct characters and character pairs of normalised, folded text, as tokens."""
-    text = searchable(text)
-    seen: dict[str, None] = {}
-    for index, char in enumerate(text):
-        if not char.isalnum():
-            continue
-        seen.setdefault(char)
-        following = text[index + 1:index + 2]
-        if following.isalnum():
-            seen.setdefault(char + following)
-    return " ".join(seen)
+    return folded_grams(searchable(text))
+
+
+def folded_grams(folded: str) -> str:
+    """`grams` of text already made `searchable`: its distinct alphanumeric characters, then its
+    distinct pairs of them, each in order of first appearance. The pairs are built and made
+    distinct by C loops (map, dict.fromkeys), not a Python loop per character: a release is
+    indexed once per ingest, and this ran at 1.3 ms each. Order is irrelevant to the index
+    (detail=none keeps no positions) but fixed, so that the same text gives the same tokens.
+
+    `folded_grams("a-bc")` is "a b c bc": "a-" and "-b" are not pairs of alphanumerics."""
+    characters = [char for char in dict.fromkeys(folded) if char.isalnum()]
+    pairs = [pair for pair in dict.fromkeys(map(add, folded, folded[1:])) if pair.isalnum()]
+    return " ".join(characters + pairs)
 
 
 def index_release(db: sqlite3.Connection, rowid: int, heading: str, text: str) -> None:
-    db.execute("INSERT INTO release_fts(rowid, heading, body) VALUES (?, ?, ?)",
-               (rowid, searchable(heading), searchable(text)))
-    db.execute("INSERT INTO release_grams(rowid, grams) VALUES (?, ?)", (rowid, grams(text)))
-    db.execute("UPDATE releases SET searchable = 1 WHERE rowid = ?", (rowid,))
+    index_releases(db, [(rowid, searchable(heading), searchable(text), grams(text))])
+
+
+def index_releases(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str]],
+                   mark: bool = True) -> None:
+    """Index releases given as (rowid, folded heading, folded text, grams), one statement each
+    for all rows (`store.rows.StoredColumns` carries the folded forms); `mark` False when the
+    rows were inserted already marked searchable."""
+    rows = list(rows)
+    db.executemany("INSERT INTO release_fts(rowid, heading, body) VALUES (?, ?, ?)",
+                   [row[:3] for row in rows])
+    db.executemany("INSERT INTO release_grams(rowid, grams) VALUES (?, ?)",
+                   [(row[0], row[3]) for row in rows])
+    if mark:
+        db.executemany("UPDATE releases SET searchable = 1 WHERE rowid = ?",
+                       [(row[0],) for row in rows])
 
 
 def refold(db: sqlite3.Connection) -> None:

@@ -55,7 +55,7 @@ class Occurrence:
 
 def place(db, source_id: int, locator: str, rows: Sequence[ReleaseRow]) -> list[Placement]:
     """Decide for each row of one read (in order) whether it is a release already stored."""
-    known = {row.id: owner for row in rows if (owner := _seen(db, row.id))}
+    known = _seen(db, [row.id for row in rows])
     claimed = set(known.values())
     gone = [(rid, stored) for rid, stored in _previous(db, locator, source_id)
             if rid not in claimed]
@@ -88,13 +88,24 @@ def _match(db, row: ReleaseRow, gone: list[tuple[str, Candidate]],
     return Placement(row.id, NEW)
 
 
-def _seen(db, content_id: str) -> str | None:
-    """The release a text was read as before, anywhere."""
-    row = db.execute("SELECT release_id FROM occurrences WHERE content_id = ? LIMIT 1",
-                     (content_id,)).fetchone()
-    if row is None:  # stored by a backend that kept no content ids: ids are first texts
-        row = db.execute("SELECT id FROM releases WHERE id = ?", (content_id,)).fetchone()
-    return row[0] if row else None
+def _seen(db, content_ids: Sequence[str]) -> dict[str, str]:
+    """Content id → the release a text was read as before, anywhere, for those of `content_ids`
+    read before (two queries for the whole read, not two per row)."""
+    wanted = list(dict.fromkeys(content_ids))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    found: dict[str, str] = {}
+    for content_id, release_id in db.execute(
+            f"SELECT content_id, release_id FROM occurrences WHERE content_id IN ({marks})",
+            wanted).fetchall():
+        found.setdefault(content_id, release_id)
+    missing = [content_id for content_id in wanted if content_id not in found]
+    if missing:  # stored by a backend that kept no content ids: ids are first texts
+        marks = ", ".join("?" * len(missing))
+        found.update((row[0], row[0]) for row in db.execute(
+            f"SELECT id FROM releases WHERE id IN ({marks})", missing).fetchall())
+    return {content_id: found[content_id] for content_id in content_ids if content_id in found}
 
 
 def _previous(db, locator: str, source_id: int) -> list[tuple[str, Candidate]]:
@@ -133,6 +144,20 @@ def add_version(db, release_id: str, row: ReleaseRow, source_id: int, fetched_at
                (release_id, number, row.id, source_id, row.start, row.end, row.text,
                 fetched_at, added_at))
     return number
+
+
+def add_first_versions(db, rows: Sequence[ReleaseRow], source_id: int, fetched_at: str,
+                       added_at: str) -> None:
+    """Store new releases' texts as their first versions and first occurrences, one statement
+    each for all rows (a new release has neither yet)."""
+    db.executemany("INSERT INTO release_versions (release_id, version, content_id, source_id, "
+                   "start_offset, end_offset, text, fetched_at, added_at) "
+                   "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)",
+                   [(row.id, row.id, source_id, row.start, row.end, row.text, fetched_at,
+                     added_at) for row in rows])
+    db.executemany("INSERT INTO occurrences (release_id, source_id, start_offset, end_offset, "
+                   "content_id) VALUES (?, ?, ?, ?, ?)",
+                   [(row.id, source_id, row.start, row.end, row.id) for row in rows])
 
 
 def add_occurrence(db, release_id: str, source_id: int, row: ReleaseRow) -> None:
