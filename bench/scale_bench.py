@@ -176,8 +176,10 @@ def in_child(*args: str) -> dict:
 @contextmanager
 def server(location: str, port: int) -> Iterator[tuple[str, int]]:
     import httpx
+    OUT.mkdir(exist_ok=True)
+    log = (OUT / "scale-serve.log").open("ab")  # a reader error's traceback, kept to look at
     process = subprocess.Popen([sys.executable, "-m", "jikenbo", "serve", "--db", location,
-                                "--port", str(port)], stderr=subprocess.DEVNULL)
+                                "--port", str(port)], stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -190,6 +192,7 @@ def server(location: str, port: int) -> Iterator[tuple[str, int]]:
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
+        log.close()
 
 
 def high_water_mb(pid: int) -> float:
@@ -217,7 +220,7 @@ def read_mix(base: str, queries: int, seed: int) -> dict[str, list[float]]:
             except httpx.TransportError as error:  # the server closed on us, or died
                 status = f"{type(error).__name__}: {error}"
             timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
-            if status != 200:  # counted and shown, not hidden in the timings
+            if status != 200:  # counted and shown (the server's log: bench/out/scale-serve.log)
                 timings.setdefault("errors", []).append(0.0)
                 print(f"    {path} {params} answered {status}", flush=True)
 
