@@ -2,9 +2,10 @@
 affected figure, sorted by any of those columns, by year (or 日付不明), a page at a time.
 
 The rows of all cases are read once per change of the casebook (`Store.shared`, one copy for
-every connection of the process) and sorted here, so a change of column or order costs a sort
-of a list, not a query; the affected figures of all cases are worked out only when a list is
-sorted by them, else only for the rows shown (their releases read in one statement).
+every connection of the process) and sorted here once per year, column and order asked for,
+so a page costs a slice of a sorted list, not a query or a sort; the affected figures of all
+cases are worked out only when a list is sorted by them, else only for the rows shown (their
+releases read in one statement).
 """
 from __future__ import annotations
 
@@ -66,16 +67,11 @@ def year_of(row: Mapping[str, Any]) -> str:
 def page(store, listing: Listing) -> dict[str, Any]:
     """What cases.html shows: one page of the sorted list, the years to choose from."""
     every = store.shared("case_list", lambda: [dict(row) for row in store.case_list()])
-    years = sorted({year_of(row) for row in every}, key=lambda y: (y != UNDATED, y),
-                   reverse=True)
-    chosen = [row for row in every if listing.year is None or year_of(row) == listing.year]
-    if listing.sort == "affected":
-        totals = store.shared("case_affected", lambda: _affected(store))
-        chosen = [{**row, "affected": totals.get(row["number"])} for row in chosen]
-    key = SORT_KEYS[listing.sort]
-    known = [row for row in chosen if row.get(key) is not None]
-    known.sort(key=lambda row: row[key], reverse=listing.order == "desc")
-    ordered = known + [row for row in chosen if row.get(key) is None]
+    years = store.shared("case_years", lambda: sorted(
+        {year_of(row) for row in every}, key=lambda y: (y != UNDATED, y), reverse=True))
+    # each year, column and order sorted once per change of the casebook, then sliced
+    ordered = store.shared(f"case_order {listing.year} {listing.sort} {listing.order}",
+                           lambda: _ordered(store, every, listing))
     start = (listing.page - 1) * CASES_PER_PAGE
     shown = ordered[start:start + CASES_PER_PAGE]
     figures = store.shared("case_figures", dict)  # worked out once per shown case, then kept
@@ -84,9 +80,21 @@ def page(store, listing: Listing) -> dict[str, Any]:
     cases = [{**row, "categories": (row["categories"] or "").split(",") if row["categories"]
               else [], "affected": figures[row["number"]].total,
               "contractor": figures[row["number"]].contractor} for row in shown]
-    result = Result(Query(page=listing.page, per_page=CASES_PER_PAGE), len(chosen), [])
+    result = Result(Query(page=listing.page, per_page=CASES_PER_PAGE), len(ordered), [])
     return {"year": listing.year, "years": years, "listing": listing, "result": result,
             "cases": cases, "params": listing.params(page=None)}
+
+
+def _ordered(store, every: list[dict[str, Any]], listing: Listing) -> list[dict[str, Any]]:
+    """The cases of the listing's year in its column's order, unknown values last."""
+    chosen = [row for row in every if listing.year is None or year_of(row) == listing.year]
+    if listing.sort == "affected":
+        totals = store.shared("case_affected", lambda: _affected(store))
+        chosen = [{**row, "affected": totals.get(row["number"])} for row in chosen]
+    key = SORT_KEYS[listing.sort]
+    known = [row for row in chosen if row.get(key) is not None]
+    known.sort(key=lambda row: row[key], reverse=listing.order == "desc")
+    return known + [row for row in chosen if row.get(key) is None]
 
 
 def _affected(store) -> dict[str, int | None]:
