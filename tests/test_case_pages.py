@@ -106,3 +106,22 @@ def test_merge_aliases_redirect_and_the_log_undoes(tmp_path) -> None:
     again = run_cli("case", "undo", "--db", location, "1")
     assert again.returncode != 0 and again.stderr.startswith(b"error: ")
     assert "undone" in run_cli("case", "log", "--db", location).stdout.decode()
+
+
+def test_the_case_list_sorted_by_affected_answers_and_then_the_rest(casebook: str) -> None:
+    """Sorting by affected figure reads the shared figures while the sorted list is being
+    shared: it must neither wait on itself nor leave the next shared read waiting."""
+    import threading
+
+    from jikenbo.web import case_lists
+    store = open_store(casebook)
+    answers: list[dict] = []
+    reader = threading.Thread(target=lambda: answers.extend([
+        case_lists.page(store, case_lists.Listing(sort="affected", order="desc")),
+        case_lists.page(store, case_lists.Listing(sort="date"))]), daemon=True)
+    reader.start()
+    reader.join(timeout=60)
+    assert not reader.is_alive(), "the case list sorted by affected figure never answered"
+    largest = [row["affected"] for row in answers[0]["cases"] if row["affected"] is not None]
+    assert largest and largest == sorted(largest, reverse=True)
+    assert answers[1]["result"].total == answers[0]["result"].total

@@ -22,7 +22,7 @@ from jikenbo.store.reads import RELEASE_COLUMNS
 Anchoring = tuple[str, str, int]
 # (database, name) → (case_list_stamp, value): what `shared` keeps for every connection
 _SHARED: dict[tuple[str, str], tuple[str, Any]] = {}
-_SHARING = threading.Lock()
+_SHARING = threading.RLock()  # a computation may ask for another shared value
 
 
 @dataclass(frozen=True)

@@ -69,9 +69,12 @@ def page(store, listing: Listing) -> dict[str, Any]:
     every = store.shared("case_list", lambda: [dict(row) for row in store.case_list()])
     years = store.shared("case_years", lambda: sorted(
         {year_of(row) for row in every}, key=lambda y: (y != UNDATED, y), reverse=True))
+    # read before the sorted list is shared: `shared` holds one lock while it computes
+    totals = store.shared("case_affected", lambda: _affected(store)) \
+        if listing.sort == "affected" else {}
     # each year, column and order sorted once per change of the casebook, then sliced
     ordered = store.shared(f"case_order {listing.year} {listing.sort} {listing.order}",
-                           lambda: _ordered(store, every, listing))
+                           lambda: _ordered(every, listing, totals))
     start = (listing.page - 1) * CASES_PER_PAGE
     shown = ordered[start:start + CASES_PER_PAGE]
     figures = store.shared("case_figures", dict)  # worked out once per shown case, then kept
@@ -85,11 +88,11 @@ def page(store, listing: Listing) -> dict[str, Any]:
             "cases": cases, "params": listing.params(page=None)}
 
 
-def _ordered(store, every: list[dict[str, Any]], listing: Listing) -> list[dict[str, Any]]:
+def _ordered(every: list[dict[str, Any]], listing: Listing,
+             totals: dict[str, int | None]) -> list[dict[str, Any]]:
     """The cases of the listing's year in its column's order, unknown values last."""
     chosen = [row for row in every if listing.year is None or year_of(row) == listing.year]
     if listing.sort == "affected":
-        totals = store.shared("case_affected", lambda: _affected(store))
         chosen = [{**row, "affected": totals.get(row["number"])} for row in chosen]
     key = SORT_KEYS[listing.sort]
     known = [row for row in chosen if row.get(key) is not None]
