@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from jikenbo.cases import LinkItem, link_item
 from jikenbo.errors import JikenboError
 from jikenbo.record import Record
 from jikenbo.store import versions
@@ -96,3 +97,25 @@ class ReleaseReads:
                              count(versions.VERSION),
                              tuple(placed.release_id for placed in placements),
                              tuple(placed.kind for placed in placements))
+
+    # -- cases ------------------------------------------------------------------------------
+    def link_items(self) -> list[LinkItem]:
+        """The linker's features of every release (computed and kept for older rows)."""
+        items, missing = [], []
+        for row in self.db.execute("SELECT id, link_item FROM releases ORDER BY rowid"):
+            if row["link_item"]:
+                items.append(LinkItem.from_json(json.loads(row["link_item"])))
+            else:
+                missing.append(row["id"])
+        for release_id in missing:
+            found = self.release(release_id)
+            item = link_item(found.id, found.record, found.text)
+            self.db.execute("UPDATE releases SET link_item = ? WHERE id = ?",
+                            (json.dumps(item.to_json(), ensure_ascii=False), found.id))
+            items.append(item)
+        return items
+
+    def links_stale(self) -> bool:
+        """True when releases or corrections were stored after the last linking run."""
+        row = self.db.execute("SELECT value FROM store_state WHERE name = 'links_stale'").fetchone()
+        return row is not None and row[0] == "1"

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import errors
 
-from jikenbo.cases import LinkItem, link_item
+from jikenbo.cases import link_item
 from jikenbo.errors import JikenboError, StoreBusy
 from jikenbo.sources import SourceDocument
 from jikenbo.store import search as search_index
@@ -226,23 +226,6 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
         return dict(zip(("sources", "releases", "incidents", "cases"), row))
 
     # -- cases ------------------------------------------------------------------------------
-    def link_items(self) -> list[LinkItem]:
-        items = []
-        for row in self.db.execute("SELECT id, link_item FROM releases ORDER BY rowid"):
-            if row["link_item"]:
-                items.append(LinkItem.from_json(json.loads(row["link_item"])))
-                continue
-            found = self.release(row["id"])  # a release copied from an older casebook
-            item = link_item(found.id, found.record, found.text)
-            self.db.execute("UPDATE releases SET link_item = ? WHERE id = ?",
-                            (json.dumps(item.to_json(), ensure_ascii=False), found.id))
-            items.append(item)
-        return items
-
-    def links_stale(self) -> bool:
-        row = self.db.execute("SELECT value FROM store_state WHERE name = 'links_stale'").fetchone()
-        return row is not None and row[0] == "1"
-
     def search(self, query: search_index.Query,
                facets=search_index.FACETS) -> search_index.Result:
         return search_index.search(self.db, query, facets, key=self.url, dialect=POSTGRES)
