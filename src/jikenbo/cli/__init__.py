@@ -189,7 +189,8 @@ def _serve(location: str, host: str, port: int, token_env: str, workers: int = 1
     from jikenbo.web import app as web
     token = os.environ.get(token_env) or None
     with _user_errors():
-        app = web.create_app(location, token=token)  # fails here, with a message, on a bad --db
+        # fails here, with a message, on a bad --db; the worker processes serve and warm
+        app = web.create_app(location, token=token, warm_searches=workers == 1)
     writes = "POST /api/ingest enabled" if token else "read-only"
     click.echo(f"jikenbo casebook on http://{host}:{port}/ ({writes}, {workers} "
                f"process{'es' if workers > 1 else ''}; Ctrl-C stops)", err=True)

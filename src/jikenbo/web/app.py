@@ -31,7 +31,7 @@ from jikenbo.record import CATEGORIES
 from jikenbo.store import open_store
 from jikenbo.store.search import FACETS, MAX_QUERY, Query, QueryError, Result, parse
 from jikenbo.web import (api, archive, case_lists, errors, exports, facets, lists, reports,
-                         snippets, statistics, takeaway, taxii, views, writes)
+                         snippets, statistics, takeaway, taxii, views, warm, writes)
 from jikenbo.web.case_lists import CASES_PER_PAGE  # noqa: F401  (the size of a /cases page)
 from jikenbo.web.feeds import base_url_of
 from jikenbo.web import sources as sources_page
@@ -72,10 +72,14 @@ def from_environment() -> FastAPI:
 
 def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY,
                ingest_seconds: float = writes.INGEST_SECONDS,
-               base_url: str | None = None) -> FastAPI:
+               base_url: str | None = None, warm_searches: bool = True) -> FastAPI:
+    """The web casebook over one store. `warm_searches`: ask the costliest one-character
+    searches once before serving (web/warm.py); off in a process that will not serve."""
     with closing(open_store(location)) as first:  # create and migrate once, before serving,
         curate.repair(first)  # relink what an interrupted run left stale
         first.search(Query(per_page=1), facets=())  # and build the search index up front
+        if warm_searches:  # with the answers of the costliest one-character searches
+            warm.warm(first)
     stores = _Stores(location)
     app = FastAPI(title="jikenbo 事件簿 API", version=__version__, docs_url=None,
                   redoc_url=None, openapi_url="/api/openapi.json",
