@@ -278,8 +278,9 @@ def main() -> None:
           f"{args.workers} server process{'es' if args.workers > 1 else ''}; "
           f"before = {args.before or '(skipped)'}, after = this checkout")
     report(before, after)
-    print("load generator (aiohttp): " + ", ".join(f"{ms:.2f}" for ms in GENERATOR_CPU)
-          + " ms CPU per request (before, after)")
+    names = ["before", "after"][-len(GENERATOR_CPU):]
+    print("load generator (aiohttp), CPU ms per request: "
+          + ", ".join(f"{name} {ms:.2f}" for name, ms in zip(names, GENERATOR_CPU)))
     search95 = percentile([v for k, vs in after.items() if k.startswith("s:") for v in vs], .95)
     page95 = percentile([v for k, vs in after.items() if k.startswith("p:") for v in vs], .95)
     print(f"targets (after): p95 search < 50 ms -> {'met' if search95 < 50 else 'NOT met'} "
