@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale_bench.py [--releases 1000000] [--steps 100000,1000000]
         [--backends sqlite,postgresql] [--pg-url postgresql://…] [--jobs N] [--queries 40]
+        [--keep DIR] [--chunk 100000]
 
 1. Generates the releases the way bench/extract_bench.py does (a real release of the project's
    corpus with another issuer, counts redrawn, paragraphs rotated, years moved back, a casebook
@@ -23,6 +24,14 @@
 PostgreSQL: `--pg-url` names an empty database; without it a throwaway cluster is started
 (`initdb` + `pg_ctl` on a Unix socket in a temporary directory, UTF-8 ctype) and removed after.
 A backend that cannot be opened is reported as skipped, with the reason, and the rest runs.
+
+A run of a million takes hours. Each step is ingested `--chunk` releases at a time (generated,
+stored on every backend, deleted). With `--keep DIR` the databases (the SQLite file, the
+PostgreSQL cluster) and `DIR/progress.json` stay in DIR: run the same command again after an
+interruption and it goes on from the last chunk every backend finished (a chunk cut off midway
+is ingested again: what it had stored counts as seen, not new, so the rate counts only the
+releases stored in the measured time). The ingest figures of a step are the sums (time, CPU,
+releases) and maxima (memory) over its chunks.
 """
 from __future__ import annotations
 
@@ -250,12 +259,13 @@ def database_mb(location: str) -> float:
 
 # -- PostgreSQL ----------------------------------------------------------------------------
 @contextmanager
-def throwaway_postgres() -> Iterator[str]:
-    """A PostgreSQL cluster of its own on a Unix socket, with a UTF-8 database; removed after.
+def throwaway_postgres(keep: Path | None = None) -> Iterator[str]:
+    """A PostgreSQL cluster of its own on a Unix socket, with a UTF-8 database; removed after,
+    or, with `keep`, kept in that folder and started again by the next run.
     initdb refuses to run as root, so as root the server runs as the `postgres` user (its
     folder is a short one of its own in /tmp: a socket path has at most 107 bytes)."""
-    home = Path(tempfile.mkdtemp(prefix="jikenbo-pg-"))
-    data = home / "data"
+    home = Path(tempfile.mkdtemp(prefix="jikenbo-pg-"))  # the socket's folder
+    data = keep / "postgresql" if keep else home / "data"
     as_user: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(home, "postgres")
@@ -268,16 +278,26 @@ def throwaway_postgres() -> Iterator[str]:
                        capture_output=True)
 
     try:
-        run("initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
-            "-A", "trust")
-        run("pg_ctl", "-D", str(data), "-l", str(home / "log"), "-w", "-o",
+        fresh = not (data / "PG_VERSION").exists()
+        if fresh:
+            data.mkdir(parents=True, exist_ok=True)
+            if as_user:
+                shutil.chown(data, "postgres")
+            run("initdb", "-D", str(data), "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
+                "-A", "trust")
+        log = data / "bench-server.log" if keep else home / "log"
+        if not fresh and subprocess.run([*as_user, str(binaries / "pg_ctl"), "-D", str(data),
+                                         "status"], capture_output=True).returncode == 0:
+            run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")  # left by a killed run
+        run("pg_ctl", "-D", str(data), "-l", str(log), "-w", "-o",
             f"-k {home} -c listen_addresses='' -c shared_buffers=256MB", "start")
         try:
             import psycopg
-            with psycopg.connect(f"postgresql:///postgres?host={home}&user=postgres",
-                                 autocommit=True) as connection:
-                connection.execute("CREATE DATABASE scale TEMPLATE template0 ENCODING 'UTF8' "
-                                   "LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'")
+            if fresh:
+                with psycopg.connect(f"postgresql:///postgres?host={home}&user=postgres",
+                                     autocommit=True) as connection:
+                    connection.execute("CREATE DATABASE scale TEMPLATE template0 ENCODING "
+                                       "'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'")
             yield f"postgresql:///scale?host={home}&user=postgres"
         finally:
             run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
@@ -285,8 +305,8 @@ def throwaway_postgres() -> Iterator[str]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def open_backends(names: list[str], folder: Path, pg_url: str | None,
-                  stack) -> tuple[dict[str, str], dict[str, str]]:
+def open_backends(names: list[str], folder: Path, pg_url: str | None, stack,
+                  keep: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     """Backend name → location, and backend name → why it was skipped."""
     from jikenbo.store import open_store
     locations, skipped = {}, {}
@@ -299,7 +319,7 @@ def open_backends(names: list[str], folder: Path, pg_url: str | None,
             else:
                 if not (shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin"))):
                     raise RuntimeError("no PostgreSQL server binary (initdb) found")
-                location = stack.enter_context(throwaway_postgres())
+                location = stack.enter_context(throwaway_postgres(folder if keep else None))
             open_store(location).close()
             locations[name] = location
         except Exception as error:  # noqa: BLE001 — reported in the table, the rest runs
@@ -389,11 +409,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def measure(location: str, folder: Path, jobs: int, queries: int, seed: int) -> dict:
+def ingest_chunk(location: str, folder: Path, jobs: int, before: dict | None) -> dict:
+    """Ingest one chunk in a process of its own; the step's ingest figures so far with it."""
     ingest = in_child("ingest", location, str(folder), str(jobs))
     if ingest["failed"]:
         raise SystemExit(f"{ingest['failed']} generated releases failed to ingest")
     print(f"    ingested {ingest['new']:,} new in {ingest['seconds']:,.0f} s", flush=True)
+    if before is None:
+        return ingest
+    return {**{key: before[key] + ingest[key] for key in ("seconds", "new", "failed", "cpu_s")},
+            **{key: max(before[key], ingest[key]) for key in ("peak_mb", "children_peak_mb")}}
+
+
+def finish_step(location: str, ingest: dict, queries: int, seed: int) -> dict:
+    """Relink everything, read through the web server: the step's figures."""
     relink = in_child("relink", location)
     print(f"    relinked {relink['releases']:,} releases into {relink['cases']:,} cases in "
           f"{relink['seconds']:,.0f} s", flush=True)
@@ -401,6 +430,79 @@ def measure(location: str, folder: Path, jobs: int, queries: int, seed: int) -> 
         timings = read_mix(base, queries, seed)
         server_mb = high_water_mb(pid)
     return figures(ingest, relink, timings, server_mb, database_mb(location))
+
+
+class Progress:
+    """What is done: each backend's figures per finished step, and of the step under way the
+    releases stored and the ingest figures so far. Written to a file after every chunk when
+    the run is kept (`--keep`), so that the same command goes on where an interrupted one
+    stopped."""
+
+    def __init__(self, path: Path | None, settings: dict) -> None:
+        self.path, self.settings = path, settings
+        self.done: dict[str, dict[str, dict]] = {}
+        self.partial: dict[str, dict] = {}
+        if path is not None and path.exists():
+            saved = json.loads(path.read_text())
+            if saved["settings"] != settings:
+                raise SystemExit(f"{path} was made with {saved['settings']}; run with the same "
+                                 "options, or give another --keep folder")
+            self.done, self.partial = saved["done"], saved["partial"]
+
+    def upto(self, name: str, step_start: int) -> int:
+        """How many releases `name` has stored (the start of the step when none of it)."""
+        return self.partial.get(name, {}).get("upto", step_start)
+
+    def save(self) -> None:
+        if self.path is not None:
+            self.path.write_text(json.dumps({"settings": self.settings, "done": self.done,
+                                             "partial": self.partial}, indent=1))
+
+
+def run_steps(steps: list[int], locations: dict[str, str], skipped: dict[str, str],
+              progress: Progress, folder: Path, args: argparse.Namespace,
+              saved: Path) -> dict[str, dict[int, dict]]:
+    real = extract_bench.real_releases()
+    previous = 0
+    for step in steps:
+        for first in range(previous, step, args.chunk):
+            stop = min(step, first + args.chunk)
+            todo = [name for name in locations
+                    if str(step) not in progress.done.get(name, {})
+                    and progress.upto(name, previous) < stop]
+            if not todo:
+                continue
+            chunk = folder / f"chunk-{first}"
+            started = time.perf_counter()
+            write_step(real, args.releases, args.seed, chunk, first, stop, args.jobs)
+            print(f"{_short(step)}: generated releases {first:,}–{stop - 1:,} from "
+                  f"{len(real)} real ones in {time.perf_counter() - started:,.0f} s", flush=True)
+            for name in todo:
+                print(f"  {name}:", flush=True)
+                before = progress.partial.get(name, {}).get("ingest")
+                ingest = ingest_chunk(locations[name], chunk, args.jobs, before)
+                progress.partial[name] = {"upto": stop, "ingest": ingest}
+                progress.save()
+            shutil.rmtree(chunk)
+        for name, location in locations.items():
+            if str(step) in progress.done.get(name, {}):
+                continue
+            print(f"  {name} at {_short(step)}:", flush=True)
+            found = finish_step(location, progress.partial[name]["ingest"], args.queries,
+                                args.seed)
+            progress.done.setdefault(name, {})[str(step)] = found
+            progress.partial[name] = {"upto": step, "ingest": None}
+            progress.save()
+        previous = step
+        results = {name: {int(done): found for done, found in steps_done.items()}
+                   for name, steps_done in progress.done.items()}
+        # every step's table as soon as it is measured: a long run stopped later keeps it
+        if step != steps[-1]:
+            print_table(results, skipped, [done for done in steps if done <= step])
+        saved.write_text(json.dumps({"machine": extract_bench.machine(), "skipped": skipped,
+                                     "results": results}, indent=1))
+        print(f"  (saved to {saved.relative_to(ROOT)})", flush=True)
+    return results
 
 
 def main() -> None:
@@ -418,6 +520,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40,
                         help="rounds of reads per measurement (one search of each kind, one page)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", help="keep the databases and the progress in this folder; "
+                                        "the same command run again goes on from there")
+    parser.add_argument("--chunk", type=int, default=100_000,
+                        help="releases generated and ingested at a time (default 100,000)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -431,32 +537,20 @@ def main() -> None:
     print(f"machine: {extract_bench.machine().replace(' (this run pinned to one)', '')}; "
           f"ingest with {args.jobs} worker processes; load average "
           f"{', '.join(f'{load:.1f}' for load in os.getloadavg())} at the start")
-    real = extract_bench.real_releases()
-    results: dict[str, dict[int, dict]] = {}
     OUT.mkdir(exist_ok=True)
     saved = OUT / f"scale-{args.releases}-{int(time.time())}.json"
-    with tempfile.TemporaryDirectory(prefix="jikenbo-scale-") as tmp, ExitStack() as stack:
-        locations, skipped = open_backends(args.backends.split(","), Path(tmp), args.pg_url,
-                                           stack)
-        previous = 0
-        for step in steps:
-            folder = Path(tmp) / f"step-{step}"
-            started = time.perf_counter()
-            write_step(real, args.releases, args.seed, folder, previous, step, args.jobs)
-            print(f"{_short(step)}: generated releases {previous:,}–{step - 1:,} from "
-                  f"{len(real)} real ones in {time.perf_counter() - started:,.0f} s", flush=True)
-            for name, location in locations.items():
-                print(f"  {name}:", flush=True)
-                results.setdefault(name, {})[step] = measure(location, folder, args.jobs,
-                                                             args.queries, args.seed)
-            shutil.rmtree(folder)
-            previous = step
-            # every step's table as soon as it is measured: a long run stopped later keeps it
-            if step != steps[-1]:
-                print_table(results, skipped, [done for done in steps if done <= step])
-            saved.write_text(json.dumps({"machine": extract_bench.machine(), "skipped": skipped,
-                                         "results": results}, indent=1))
-            print(f"  (saved to {saved.relative_to(ROOT)})", flush=True)
+    settings = {"releases": args.releases, "steps": steps, "backends": args.backends,
+                "seed": args.seed, "chunk": args.chunk}
+    with ExitStack() as stack:
+        if args.keep:
+            folder = Path(args.keep).resolve()
+            folder.mkdir(parents=True, exist_ok=True)
+        else:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jikenbo-scale-")))
+        progress = Progress(folder / "progress.json" if args.keep else None, settings)
+        locations, skipped = open_backends(args.backends.split(","), folder, args.pg_url,
+                                           stack, keep=bool(args.keep))
+        results = run_steps(steps, locations, skipped, progress, folder, args, saved)
     print(f"load average at the end: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
     print_table(results, skipped, steps)
 
