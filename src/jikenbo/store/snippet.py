@@ -64,8 +64,9 @@ def pieces(text: str, spans: Sequence[tuple[int, int]], start: int = 0,
     return out
 
 
-def _first_hit(original: str, terms: Sequence[str]) -> tuple[int, int] | None:
-    """The chunk of the original text holding the first hit, as (start, end), or None.
+def _first_hit(original: str, terms: Sequence[str]) -> tuple[int, int, str] | None:
+    """The chunk of the original text holding the first hit, as (start, end, the chunk
+    folded), or None.
 
     The text is folded a chunk at a time (each chunk overlapping the next by more than a term
     can span) and only up to SCAN_LIMIT characters, so a snippet costs about the same for a
@@ -76,10 +77,11 @@ def _first_hit(original: str, terms: Sequence[str]) -> tuple[int, int] | None:
         piece = original[start:start + CHUNK + overlap]
         folded = fold(piece.lower())
         if any(term in folded for term in terms):
-            return start, start + len(piece)
-        if not unicodedata.is_normalized("NFKC", piece) and any(
-                term in searchable(piece) for term in terms):
-            return start, start + len(piece)
+            return start, start + len(piece), folded
+        if not unicodedata.is_normalized("NFKC", piece):
+            folded = searchable(piece)
+            if any(term in folded for term in terms):
+                return start, start + len(piece), folded
     return None
 
 
@@ -91,10 +93,9 @@ def kwic(original: str, terms: Sequence[str], width: int = WIDTH) -> list[tuple[
     found = _first_hit(original, terms) if terms and original else None
     spans: list[tuple[int, int]] = []
     if found is not None:
-        low, high = found
+        low, high, folded = found
         # map back only a window around where the hit should be (folding hardly changes
         # lengths); the whole chunk when the estimate missed
-        folded = fold(original[low:high].lower())
         at = min((i for i in (folded.find(term) for term in terms) if i >= 0), default=-1)
         if at >= 0:
             guess = low + at * (high - low) // max(1, len(folded))
