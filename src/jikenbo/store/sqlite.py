@@ -28,6 +28,11 @@ from jikenbo.store.watch import WatchTables
 T = TypeVar("T")
 # How long a writer waits for another one before giving up with StoreBusy ($JIKENBO_BUSY_TIMEOUT).
 BUSY_TIMEOUT_S = float(os.environ.get("JIKENBO_BUSY_TIMEOUT") or 30)
+# Page cache of a connection that stores batches, in KiB (SQLite's default is 2 MB). Each new
+# release writes into a dozen B-trees at places its random id picks and FTS5 merges read back
+# what it wrote: past a few thousand releases those pages no longer fit in 2 MB, and each
+# batch read them again from the file — CPU that grew with the casebook.
+INGEST_CACHE_KIB = 128 * 1024
 
 
 # Curation comes before cases: its undo extends the cases' undo.
@@ -128,6 +133,7 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads):
         """Store several sources in one transaction, each as `add_source` would. A source whose
         rows fail is rolled back alone and its error takes its place in the answer; one commit
         for the batch spares a parallel ingest a disk sync per source."""
+        self.db.execute(f"PRAGMA cache_size = -{INGEST_CACHE_KIB}")
         with self.writing():
             outcomes = self._all_or_none(batch)
             if outcomes is None:  # a source failed: again, each in a savepoint of its own
