@@ -72,8 +72,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="store-bench-") as temporary:
         work = Path(temporary)
         real = extract_bench.real_releases()
-        scale_bench.write_step(scale_bench.resampled(real, args.releases, 2026),
-                               work / "releases", 0, args.releases)
+        scale_bench.write_step(real, args.releases, 2026, work / "releases", 0, args.releases,
+                               args.jobs)
         figures = measure(work / "releases", work, args.jobs, args.batch)
     print(f"releases            {figures['releases']}")
     print(f"extract (CPU)       {figures['extract_ms']:.2f} ms/release")
