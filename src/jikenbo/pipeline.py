@@ -128,7 +128,7 @@ def release_rows(extracted: Extracted) -> list[ReleaseRow]:
     for post, record in zip(extracted.posts, extracted.records):
         text = clean_text(post.text)  # clean already, from sources
         rid, record = release_id(text), checked(record)
-        # made with its stored forms, not copied to add them (store.rows.with_columns)
+        # made with its stored forms, not copied to add them (rows.py with_columns)
         rows.append(ReleaseRow(rid, record, text, post.start, post.end,
                                stored_columns(rid, record, text)))
     return rows
