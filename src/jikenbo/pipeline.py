@@ -19,7 +19,7 @@ from jikenbo.record import Record
 from jikenbo.sources import ReadOptions, SourceDocument, load, stored_locator
 from jikenbo.sources.decode import clean_text
 from jikenbo.store import ReleaseRow, SourceOutcome, Store, release_id
-from jikenbo.store.rows import with_columns
+from jikenbo.store.rows import stored_columns
 
 # More people than live on Earth: a larger "count" is a misread number, not an incident's size.
 MAX_AFFECTED = 10_000_000_000
@@ -124,10 +124,14 @@ def release_rows(extracted: Extracted) -> list[ReleaseRow]:
     """The releases of one source as the store takes them: id, checked record, clean text, and
     the forms stored of them (store/rows.py), computed here, where a parallel ingest's worker
     runs, so that the one writing process only inserts."""
-    texts = [clean_text(post.text) for post in extracted.posts]  # clean already, from sources
-    return [with_columns(ReleaseRow(release_id(text), checked(record), text, post.start,
-                                    post.end))
-            for text, post, record in zip(texts, extracted.posts, extracted.records)]
+    rows = []
+    for post, record in zip(extracted.posts, extracted.records):
+        text = clean_text(post.text)  # clean already, from sources
+        rid, record = release_id(text), checked(record)
+        # made with its stored forms, not copied to add them (rows.py with_columns)
+        rows.append(ReleaseRow(rid, record, text, post.start, post.end,
+                               stored_columns(rid, record, text)))
+    return rows
 
 
 def store_extracted(store: Store, extracted: Extracted) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from datetime import date
 from jikenbo import data
 from jikenbo.extract.dates import find_dates
 from jikenbo.extract.numbers import parse_number
+from jikenbo.extract.scan import Scanner
 from jikenbo.normalize import nfkc
 from jikenbo.record import Record
 
@@ -40,7 +41,9 @@ _REPORT_NUMBER = re.compile(_TABLE["report_number"])
 _FOLLOW_UP = re.compile("|".join(_TABLE["follow_up"]))
 _FINAL = re.compile("|".join(_TABLE["final"]))
 _DEFINITION = re.compile(_TABLE["abbreviation_definition"])
-_MENTION = re.compile(_TABLE["abbreviation_mention"])
+# A Scanner: the pattern opens with a lookbehind, so `re` would try it at every character of
+# every release; the scan tries it at the first capital of each run of them.
+_MENTION = Scanner(_TABLE["abbreviation_mention"])
 WINDOWS: dict[str, int] = _TABLE["windows"]
 
 

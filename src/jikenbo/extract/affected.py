@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from jikenbo import data
 from jikenbo.extract.context import Finding, PostText
 from jikenbo.extract.numbers import NUMBER, is_word_numeral, parse_number
+from jikenbo.extract.scan import Scanner
 
 _WORDS = data.load("counts")
 
@@ -33,6 +34,8 @@ _COUNT = re.compile(
     rf"(?P<number>{NUMBER})"
     rf"\s*+(?P<unit>{_alternatives(_WORDS['units'])})"
     rf"(?P<after>{_alternatives(_WORDS['qualifiers_after'])})?")
+# read line by line: a scan tries the pattern only where a qualifier or a numeral stands
+_COUNT_SCAN = Scanner(_COUNT)
 _TOTAL = re.compile(_alternatives(_WORDS["total_words"]))
 _PERSONAL = re.compile(_alternatives(_WORDS["personal_context"]))
 _FOREIGN = re.compile(_alternatives(_WORDS["foreign_context"]))
@@ -154,7 +157,7 @@ def _counts(line: str) -> list[tuple[re.Match[str], int]]:
     (`第三者`, `一人ひとり`, `M365`), and so are a list number before a word that starts like a
     unit (`1 件名`) and values too large to count anything."""
     out = []
-    for match in _COUNT.finditer(line):
+    for match in _COUNT_SCAN.finditer(line):
         start = match.start("number")
         if start and _WORD_BEFORE.match(line, start - 1):
             continue

@@ -124,14 +124,25 @@ def _unnamed_item(text: str, asides: scope.Asides) -> tuple[int, int] | None:
     run: list[tuple[int, int, bool]] = []  # (start, end, whether it names a type) per item
     last_end = -GAP - 1
     for segment in _SEGMENT.finditer(text):
-        item = _item(text, segment.start(), segment.end())
-        if segment.start() - last_end > GAP or item is None or asides.covers(segment.start()):
+        seg_start, seg_end = segment.span()
+        if _NOT_ITEM and _NOT_ITEM.search(text, seg_start, seg_end):
+            # Most segments are sentences, no item: they only end a run (then the gap
+            # before the next segment has nothing left to end).
+            if run:
+                found = _unnamed_in(text, run)
+                if found:
+                    return found
+                run = []
+            continue
+        item = _item(text, seg_start, seg_end)
+        aside = asides.covers(seg_start)
+        if seg_start - last_end > GAP or item is None or aside:
             found = _unnamed_in(text, run)
             if found:
                 return found
             run = []
-        last_end = segment.end()
-        if item is not None and not asides.covers(segment.start()):
+        last_end = seg_end
+        if item is not None and not aside:
             start, end = item
             word = _ANY_WORD.search(text, start, end + 1)  # + 1: a word's rule may look ahead
             named = word is not None and word.start() < end

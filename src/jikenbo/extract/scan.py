@@ -60,12 +60,16 @@ class Scanner:
 
     def finditer(self, text: str, pos: int = 0,
                  endpos: int | None = None) -> Iterator[re.Match[str]]:
+        # Not a generator itself: most calls end at the check of needed strings, and a scan
+        # `re` runs alone is handed over as it is (a post meets some hundred scans).
         end = len(text) if endpos is None else endpos
         if self.needs and not self.may_match(text, pos, end):
-            return
+            return iter(())
         if self.starts is None:
-            yield from self.pattern.finditer(text, pos, end)
-            return
+            return self.pattern.finditer(text, pos, end)
+        return self._tried(text, pos, end)
+
+    def _tried(self, text: str, pos: int, end: int) -> Iterator[re.Match[str]]:
         match_at = self.pattern.match
         misses, since = 0, pos  # failed tries, and where the current run of them began
         for start in self.starts.finditer(text, pos, end):
