@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import sqlite3
+import time
 from dataclasses import replace
 from itertools import count
 from pathlib import Path
@@ -132,6 +133,7 @@ def test_a_parallel_ingest_killed_mid_batch_leaves_whole_batches(tmp_path: Path)
     command = [sys.executable, "-m", "jikenbo", "ingest", "--jobs", "2", "--db", str(db),
                str(folder)]
     assert _kill_when(command, db, 8)
+    assert not _left_running(str(db))  # its workers ended with it
     stored = _check(db)  # integrity, and every release whole with its categories
     with sqlite3.connect(db) as connection:
         sources = connection.execute("SELECT COUNT(*) FROM sources").fetchone()[0]
@@ -147,3 +149,20 @@ def test_a_parallel_ingest_killed_mid_batch_leaves_whole_batches(tmp_path: Path)
     assert run_cli("ingest", "--jobs", "1", "--db", str(alone), str(folder)).returncode == 0
     assert stored < _check(db) == _check(alone) and _unlinked(db) == 0
     assert _export(db) == _export(alone)
+
+
+def _left_running(marker: str, wait: float = 10.0) -> list[int]:
+    """Processes whose command line holds `marker` (forked workers keep their parent's), after
+    up to `wait` seconds for them to end."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:  # ended meanwhile
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)

@@ -15,6 +15,7 @@ whole (each batch is one transaction that also marks the links stale).
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import time
@@ -36,6 +37,7 @@ BATCH_SECONDS = 0.5
 CHUNK = 16            # inputs a worker takes at a time: fewer round trips, still fine-grained
 IN_FLIGHT = 4         # chunks per worker submitted ahead of the one being stored
 WORKER_NICENESS = 10  # added to the workers' niceness (os.nice)
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -66,18 +68,32 @@ def _prepare_chunk(locators: list[str], options: ReadOptions) -> list[Prepared]:
     return [prepare(locator, options) for locator in locators]
 
 
-def _quiet_worker() -> None:
+def _quiet_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent reports it, the workers just stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with(parent)
     # Extraction is batch work: a web server on the same cores answers people first.
     os.nice(WORKER_NICENESS)
+
+
+def _end_with(parent: int) -> None:
+    """A worker ends when the ingest that started it is killed (kill -9, out of memory) rather
+    than extract on for nobody: Linux sends it SIGTERM then (prctl PR_SET_PDEATHSIG).
+    Elsewhere nothing is asked."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the ingest was gone before the signal was asked for
+        os._exit(1)
 
 
 def prepared_in_order(locators: Iterable[str], options: ReadOptions,
                       jobs: int) -> Iterator[Prepared]:
     """Every input prepared by `jobs` worker processes, in input order, with at most
     IN_FLIGHT chunks per worker waiting, so that a million inputs never sit in memory."""
-    with ProcessPoolExecutor(jobs, initializer=_quiet_worker) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_quiet_worker, initargs=(os.getpid(),)) as pool:
         waiting: deque[Future] = deque()
         try:
             for chunk in _chunks(locators):
