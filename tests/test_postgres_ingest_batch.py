@@ -120,3 +120,23 @@ def test_a_batch_is_searchable_as_releases_stored_one_by_one(pg_url: str) -> Non
                                             ("個 人 個人", "{個,人,個人}")])
 def test_grams_as_an_array_literal(grams: str, literal: str) -> None:
     assert array_literal(grams) == literal
+
+
+def test_closing_after_an_ingest_merges_the_pending_index_entries(pg_url: str) -> None:
+    """Batches leave new search entries in the GIN indexes' pending lists (read row by row by
+    every search); closing the store merges them and makes the planner's statistics."""
+    pending = ("SELECT (pgstatginindex('releases_folded')).pending_tuples "
+               "+ (pgstatginindex('releases_grams')).pending_tuples")
+    store = open_store(pg_url)
+    try:
+        store.db.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        store.add_sources([_read(path) for path in (SHIRAI, TOKYO_2023, TOKYO_2024)])
+        assert store.db.execute(pending).fetchone()[0] > 0
+    finally:
+        store.close()
+    with closing(open_store(pg_url)) as store:
+        assert store.db.execute(pending).fetchone()[0] == 0
+        analyzed = {row[0] for row in store.db.execute(
+            "SELECT attname FROM pg_stats WHERE tablename = 'releases'")}
+        assert {"organization", "published", "is_incident"} <= analyzed
+        assert "text" not in analyzed  # the long columns are not sampled

@@ -106,11 +106,13 @@ class BatchLookups:
         self.locators_read: set[str] = set()  # read earlier in this batch
         organizations = sorted({row.record.organization for _, rows, _ in batch for row in rows
                                 if row.record.organization})
-        self.issuers: dict[str, list[tuple[str, str]]] = {}
+        # organization → (release id, title, its headline key), each title's key made once a
+        # batch, not once per new row (an issuer can have thousands of releases)
+        self.issuers: dict[str, list[tuple[str, str, str]]] = {}
         for release_id, organization, title in db.execute(
                 "SELECT id, organization, title FROM releases WHERE organization = ANY(?) "
                 "ORDER BY rowid", (organizations,)):
-            self.issuers.setdefault(organization, []).append((release_id, title))
+            self.issuers.setdefault(organization, []).append((release_id, title, key(title)))
         self.texts: dict[str, str] = {}  # of releases this batch added, and of those compared
 
     def seen(self, content_ids: Sequence[str]) -> dict[str, str]:
@@ -130,8 +132,8 @@ class BatchLookups:
         if not organization:
             return []
         headline = key(title)
-        same = [(release_id, stored) for release_id, stored in self.issuers.get(organization, [])
-                if key(stored) == headline]
+        same = [(release_id, stored) for release_id, stored, stored_key
+                in self.issuers.get(organization, []) if stored_key == headline]
         missing = [release_id for release_id, _ in same if release_id not in self.texts]
         if missing:  # stored before this batch: texts are read only for the same headline
             self.texts.update(self.db.execute("SELECT id, text FROM releases WHERE id = ANY(?)",
@@ -149,7 +151,7 @@ class BatchLookups:
                 self.exact = False
             elif placed.kind == versions.NEW and row.record.organization:
                 self.issuers.setdefault(row.record.organization, []).append(
-                    (row.id, row.record.title))
+                    (row.id, row.record.title, key(row.record.title)))
                 self.texts[row.id] = row.text
 
 
