@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -108,6 +107,16 @@ def ingest_step(location: str, folder: Path, jobs: int, src: Path, top: int) -> 
             "statements": statements(location, top)}
 
 
+def print_table(results: dict[str, dict[int, dict]]) -> None:
+    print("\n" + " " * 24 + "".join(f"{name:>16} {step // 1000:>3}k" for name in results
+                                      for step in results[name]))
+    for label, key in (("releases/s", "rate"), ("parent CPU ms/release", "parent_ms"),
+                       ("workers CPU ms/release", "workers_ms"),
+                       ("server CPU ms/release", "server_ms")):
+        print(f"{label:<24}" + "".join(f"{results[name][step][key]:>21,.2f}"
+                                       for name in results for step in results[name]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", default="10000,50000")
@@ -163,14 +172,7 @@ def main() -> None:
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / f"pg-ingest-{int(time.time())}.json").write_text(json.dumps(results, indent=1))
-    print("\n" + " " * 24 + "".join(f"{name:>16} {step // 1000:>3}k" for name in results
-                                      for step in results[name]))
-    for label, key in (("releases/s", "rate"), ("parent CPU ms/release", "parent_ms"),
-                       ("workers CPU ms/release", "workers_ms"),
-                       ("server CPU ms/release", "server_ms")):
-        print(f"{label:<24}" + "".join(f"{results[name][step][key]:>21,.2f}"
-                                       for name in results for step in results[name]))
-
+    print_table(results)
 
 if __name__ == "__main__":
     main()

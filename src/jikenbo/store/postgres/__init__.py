@@ -26,8 +26,8 @@ from jikenbo.store.fold import SIGNATURE
 from jikenbo.store.postgres.batch import folded_forms, store_batch
 from jikenbo.store.postgres.connection import Database, close_pool, display
 from jikenbo.store.postgres.search import GRAMS, POSTGRES, folded, gram_text
+from jikenbo.store.reads import RELEASE_COLUMNS, ReleaseReads, stored
 from jikenbo.store.rows import columns_of
-from jikenbo.store.reads import JSON_COLUMNS, RELEASE_COLUMNS, ReleaseReads, stored
 from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
 
