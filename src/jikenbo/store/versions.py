@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from jikenbo.same_release import Candidate, is_near_duplicate, is_version, key
-from jikenbo.store.base import ReleaseRow
+from jikenbo.store.base import ReleaseRow, SourceOutcome
 from jikenbo.store.fold import searchable
 
 NEW, SAME, VERSION, OCCURRENCE = "new", "same", "version", "occurrence"
@@ -53,24 +54,64 @@ class Occurrence:
     near_duplicate: bool
 
 
-def place(db, source_id: int, locator: str, rows: Sequence[ReleaseRow]) -> list[Placement]:
+class Lookups(Protocol):
+    """What placing a read asks of the stored casebook. `StoredLookups` asks the database each
+    time; a backend storing a batch of sources may answer from what it read once for the whole
+    batch (store/postgres/batch.py), as long as its answers are the ones these would give."""
+
+    def seen(self, content_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def previous(self, locator: str, source_id: int) -> list[tuple[str, Candidate]]: ...
+
+    def of_issuer(self, organization: str | None, title: str) -> list[tuple[str, Candidate]]: ...
+
+
+@dataclass(frozen=True)
+class StoredLookups:
+    """The lookups as statements over a DB-API connection, one set per read."""
+
+    db: Any
+
+    def seen(self, content_ids: Sequence[str]) -> dict[str, str]:
+        return _seen(self.db, content_ids)
+
+    def previous(self, locator: str, source_id: int) -> list[tuple[str, Candidate]]:
+        return _previous(self.db, locator, source_id)
+
+    def of_issuer(self, organization: str | None, title: str) -> list[tuple[str, Candidate]]:
+        return _of_issuer(self.db, organization, title)
+
+
+def place(db, source_id: int, locator: str, rows: Sequence[ReleaseRow],
+          lookups: Lookups | None = None) -> list[Placement]:
     """Decide for each row of one read (in order) whether it is a release already stored."""
-    known = _seen(db, [row.id for row in rows])
+    lookups = lookups or StoredLookups(db)
+    known = lookups.seen([row.id for row in rows])
     claimed = set(known.values())
-    gone = [(rid, stored) for rid, stored in _previous(db, locator, source_id)
+    gone = [(rid, stored) for rid, stored in lookups.previous(locator, source_id)
             if rid not in claimed]
     placements = []
     for row in rows:
         if row.id in known:  # read before, or earlier in this read
             placements.append(Placement(known[row.id], SAME))
             continue
-        placed = _match(db, row, gone, claimed)
+        placed = _match(lookups, row, gone, claimed)
         known[row.id] = placed.release_id
         placements.append(placed)
     return placements
 
 
-def _match(db, row: ReleaseRow, gone: list[tuple[str, Candidate]],
+def outcome(source_id: int, version: int, source_new: bool,
+            placements: Sequence[Placement]) -> SourceOutcome:
+    """What storing a read's rows as `placements` did, as `Store.add_source` answers."""
+    count = lambda kind: sum(placed.kind == kind for placed in placements)  # noqa: E731
+    return SourceOutcome(source_id, version, source_new, count(NEW),
+                         len(placements) - count(NEW) - count(VERSION), count(VERSION),
+                         tuple(placed.release_id for placed in placements),
+                         tuple(placed.kind for placed in placements))
+
+
+def _match(lookups: Lookups, row: ReleaseRow, gone: list[tuple[str, Candidate]],
            claimed: set[str]) -> Placement:
     """A row of new text: a version of a release the previous read held and this one does not,
     else a near-duplicate of a stored release of its issuer, else a new release."""
@@ -80,7 +121,7 @@ def _match(db, row: ReleaseRow, gone: list[tuple[str, Candidate]],
             del gone[index]
             claimed.add(rid)
             return Placement(rid, VERSION)
-    for rid, stored in _of_issuer(db, row.record.organization, row.record.title):
+    for rid, stored in lookups.of_issuer(row.record.organization, row.record.title):
         if rid not in claimed and is_near_duplicate(new, stored):
             claimed.add(rid)
             return Placement(rid, OCCURRENCE)

@@ -23,9 +23,11 @@ from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 from jikenbo.store.cases import CaseTables
 from jikenbo.store.curation import CurationTables
 from jikenbo.store.fold import SIGNATURE
+from jikenbo.store.postgres.batch import folded_forms, store_batch
 from jikenbo.store.postgres.connection import Database, close_pool, display
 from jikenbo.store.postgres.search import GRAMS, POSTGRES, folded, gram_text
-from jikenbo.store.reads import JSON_COLUMNS, RELEASE_COLUMNS, ReleaseReads, stored
+from jikenbo.store.reads import RELEASE_COLUMNS, ReleaseReads, stored
+from jikenbo.store.rows import columns_of
 from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
 
@@ -36,6 +38,18 @@ _RELEASE_INSERT = ", ".join(("id", "source_id", "start_offset", "end_offset", "h
                              *RELEASE_COLUMNS, "evidence", "link_item", "ingested_at",
                              "folded", "grams"))
 _CHUNK = 500  # releases read per statement when walking all of them
+# While a batch is stored, the GIN indexes of search (releases_folded, releases_grams) collect
+# new entries in a pending list this large before merging them into the index: merging many
+# releases' trigrams at once costs the server a fraction of merging every 4 MB (the default).
+# Merged when the store is closed (`_after_ingest`).
+_INGEST_PENDING_LIST = "64MB"
+_ANALYZE_AFTER = 0.1  # share of the releases an ingest added that makes it ANALYZE
+# The columns plans depend on: not the texts, folded texts, grams and evidence, whose sampling
+# (every value detoasted) cost more than the rest of the statistics together.
+_ANALYZED = ("releases (rowid, id, source_id, organization, published, case_id, is_incident, "
+             "supply_chain, leak_status, affected_count), release_categories, release_data_types,"
+             " occurrences, release_versions (release_id, version, content_id, source_id), "
+             "sources (id, locator, version, sha256)")
 
 
 # Curation comes before cases: its undo extends the cases' undo (as in SQLiteStore).
@@ -46,6 +60,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
         self.url = self.path = url
         self._cache: dict[str, tuple[int, Any]] = {}
         self.db = Database(url)
+        self._ingested = 0  # releases add_sources stored since the last `_after_ingest`
         try:
             _migrate(self.db.connection)
             _check_trigrams(self.db.connection, url)
@@ -92,27 +107,52 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
     def add_sources(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]
                     ) -> list[SourceOutcome | Exception]:
         """Store several sources in one transaction, each as `add_source` would: one writer's
-        turn, one change-counter bump and one commit for the batch, and the sources already
-        stored looked up once for all of them. A source whose rows fail is rolled back alone
-        (a savepoint each) and its error takes its place in the answer."""
-        outcomes: list[SourceOutcome | Exception] = []
+        turn, one change-counter bump and one commit for the batch. The batch goes in whole
+        (store/postgres/batch.py: its lookups read once, its rows written by COPY); when any of
+        it fails, it is rolled back and stored again source by source, each in a savepoint of
+        its own, so that a source whose rows fail is rolled back alone and its error takes its
+        place in the answer."""
         with self.writing():
-            seen = _SourcesSeen(self.db, [source for source, _ in batch])
-            for source, releases in batch:
-                try:
-                    with self.db.connection.transaction():  # SAVEPOINT … ROLLBACK TO on error
-                        outcome = self._add_source(source, releases, seen)
-                except (StoreBusy, errors.LockNotAvailable):
-                    raise
-                except Exception as error:  # noqa: BLE001 — one source's bad value
-                    if self.db.connection.broken:
-                        raise
-                    outcomes.append(error)
-                    continue
-                seen.stored(source, outcome)
-                outcomes.append(outcome)
+            self.db.execute(f"SET LOCAL gin_pending_list_limit = '{_INGEST_PENDING_LIST}'")
+            outcomes = self._all_at_once(batch)
+            if outcomes is None:
+                outcomes = self._one_by_one(batch)
             if any(isinstance(item, SourceOutcome) and _changes_links(item) for item in outcomes):
                 self._set_state("links_stale", "1")
+        self._ingested += sum(item.new for item in outcomes if isinstance(item, SourceOutcome))
+        return outcomes
+
+    def _all_at_once(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]
+                     ) -> list[SourceOutcome | Exception] | None:
+        """The batch stored whole under one savepoint, or nothing (None) if any of it fails."""
+        try:
+            with self.db.connection.transaction():  # SAVEPOINT … ROLLBACK TO on error
+                seen = _SourcesSeen(self.db, [source for source, _ in batch])
+                return list(store_batch(self, seen, batch))
+        except (StoreBusy, errors.LockNotAvailable):
+            raise
+        except Exception:  # noqa: BLE001 — found again, and reported, source by source
+            if self.db.connection.broken:
+                raise
+            return None
+
+    def _one_by_one(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]
+                    ) -> list[SourceOutcome | Exception]:
+        outcomes: list[SourceOutcome | Exception] = []
+        seen = _SourcesSeen(self.db, [source for source, _ in batch])
+        for source, releases in batch:
+            try:
+                with self.db.connection.transaction():  # SAVEPOINT … ROLLBACK TO on error
+                    outcome = self._add_source(source, releases, seen)
+            except (StoreBusy, errors.LockNotAvailable):
+                raise
+            except Exception as error:  # noqa: BLE001 — one source's bad value
+                if self.db.connection.broken:
+                    raise
+                outcomes.append(error)
+                continue
+            seen.stored(source, outcome)
+            outcomes.append(outcome)
         return outcomes
 
     def _add_source(self, source: SourceDocument, releases: Sequence[ReleaseRow],
@@ -261,7 +301,25 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
         return WatchTables(self.db)
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            if self._ingested:
+                self._after_ingest()
+        except (psycopg.Error, JikenboError):
+            pass  # the server gone, or a role that may not: autovacuum does it later
+        finally:
+            self.db.close()
+
+    def _after_ingest(self) -> None:
+        """After batches were stored: the search indexes' pending lists (the batches let them
+        grow to _INGEST_PENDING_LIST) merged into the indexes, so that searches do not read
+        them row by row; and the planner's statistics made again when the ingest added a good
+        share of the releases (its plans for the facet and search statements depend on them)."""
+        for index in ("releases_folded", "releases_grams"):
+            self.db.execute("SELECT gin_clean_pending_list(?::regclass)", (index,))
+        total = self.db.execute("SELECT COUNT(*) FROM releases").fetchone()[0]
+        if self._ingested >= _ANALYZE_AFTER * total:
+            self.db.connection.execute(f"ANALYZE {_ANALYZED}")
+        self._ingested = 0
 
 
 class _SourcesSeen:
@@ -271,11 +329,14 @@ class _SourcesSeen:
 
     def __init__(self, db: Database, sources: Sequence[SourceDocument]) -> None:
         locators = sorted({source.locator for source in sources})
-        digests = [source.sha256 for source in sources]
+        # the pairs, joined to the (locator, sha256) key: `locator = ANY(…) AND sha256 = ANY(…)`
+        # was planned as a scan of every source (30 ms a batch at 10k sources, growing)
         self.rows: dict[tuple[str, str], tuple[int, int]] = {
             (row[0], row[1]): (row[2], row[3]) for row in db.execute(
-                "SELECT locator, sha256, id, version FROM sources WHERE locator = ANY(?) "
-                "AND sha256 = ANY(?)", (locators, digests))}
+                "SELECT s.locator, s.sha256, s.id, s.version FROM unnest(?::text[], ?::text[]) "
+                "AS wanted (locator, sha256) JOIN sources s ON s.locator = wanted.locator "
+                "AND s.sha256 = wanted.sha256",
+                ([source.locator for source in sources], [source.sha256 for source in sources]))}
         self.versions: dict[str, int] = dict(db.execute(
             "SELECT locator, MAX(version) FROM sources WHERE locator = ANY(?) GROUP BY locator",
             (locators,)).fetchall())
@@ -297,16 +358,11 @@ def _changes_links(outcome: SourceOutcome) -> bool:
 
 
 def _release_values(source_id: int, release: ReleaseRow) -> tuple:
-    record = release.record.to_dict()
-    values = [json.dumps(record[name], ensure_ascii=False) if name in JSON_COLUMNS
-              else record[name] for name in RELEASE_COLUMNS]
-    evidence = json.dumps(release.record.to_dict(with_evidence=True)["evidence"],
-                          ensure_ascii=False)
-    features = json.dumps(link_item(release.id, release.record, release.text).to_json(),
-                          ensure_ascii=False)
-    return (release.id, source_id, release.start, release.end, record["heading"], release.text,
-            *values, evidence, features, _now(), folded(record["heading"], release.text),
-            gram_text(release.text))
+    """The releases row of `_RELEASE_INSERT`: the stored forms the row carries when they are
+    its own (computed by the ingest's workers), else computed now (store/rows.py)."""
+    form = columns_of(release)
+    return (release.id, source_id, release.start, release.end, *form.values, _now(),
+            folded_forms(form.folded_heading, form.folded_text), form.grams)
 
 
 def _migrate(connection: psycopg.Connection) -> None:
