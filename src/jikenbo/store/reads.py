@@ -82,21 +82,25 @@ class ReleaseReads:
         self._add_releases(source_id, new)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         versions.add_first_versions(self.db, new, source_id, source.fetched_at, now)
+        self._place_others(source_id, source, releases, placements, now)
+        return versions.outcome(source_id, version, source_new, placements)
+
+    def _place_others(self, source_id: int, source: SourceDocument,
+                      releases: Sequence[ReleaseRow], placements: Sequence[versions.Placement],
+                      now: str) -> None:
+        """The rows that are no new release: a changed text becomes its release's record and
+        a version of it, the same text an occurrence (giving a source's case number to a
+        release that had none)."""
         for release, placed in zip(releases, placements):
+            if placed.kind == versions.NEW:
+                continue
             if placed.kind == versions.VERSION:
                 self._replace_release(placed.release_id, source_id, release)
                 versions.add_version(self.db, placed.release_id, release, source_id,
                                      source.fetched_at, now)
             elif placed.kind == versions.OCCURRENCE and release.record.case_id:
                 self._adopt_reference(placed.release_id, release.record.case_id)
-            if placed.kind != versions.NEW:
-                versions.add_occurrence(self.db, placed.release_id, source_id, release)
-        count = lambda kind: sum(placed.kind == kind for placed in placements)  # noqa: E731
-        return SourceOutcome(source_id, version, source_new, count(versions.NEW),
-                             len(releases) - count(versions.NEW) - count(versions.VERSION),
-                             count(versions.VERSION),
-                             tuple(placed.release_id for placed in placements),
-                             tuple(placed.kind for placed in placements))
+            versions.add_occurrence(self.db, placed.release_id, source_id, release)
 
     # -- cases ------------------------------------------------------------------------------
     def link_items(self) -> list[LinkItem]:

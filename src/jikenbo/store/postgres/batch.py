@@ -209,17 +209,8 @@ def _store_others(store: Any, pending: Pending, source: SourceDocument, source_i
                   rows: Sequence[ReleaseRow], placements: Sequence[versions.Placement]) -> None:
     """Rows that are not new releases, as `ReleaseReads._place` stores them (after a flush:
     their statements refer to rows the batch may hold)."""
-    others = [(row, placed) for row, placed in zip(rows, placements)
-              if placed.kind != versions.NEW]
-    if not others:
+    if all(placed.kind == versions.NEW for placed in placements):
         return
     pending.flush(store.db)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    for row, placed in others:
-        if placed.kind == versions.VERSION:
-            store._replace_release(placed.release_id, source_id, row)
-            versions.add_version(store.db, placed.release_id, row, source_id,
-                                 source.fetched_at, now)
-        elif placed.kind == versions.OCCURRENCE and row.record.case_id:
-            store._adopt_reference(placed.release_id, row.record.case_id)
-        versions.add_occurrence(store.db, placed.release_id, source_id, row)
+    store._place_others(source_id, source, rows, placements, now)
