@@ -175,7 +175,11 @@ async def load(base: str, mix: list[tuple[str, str, list]], concurrency: int,
                 continue
             timings.setdefault(kind, []).append(elapsed)
 
-    connector = aiohttp.TCPConnector(limit=concurrency)
+    # a connection per request: a kept-alive connection stays with the server process that
+    # accepted it, and a run in which three or four of the four landed on one process measured
+    # that process alone (the same code came out up to 2x apart between runs); a new connection
+    # is accepted by whichever process is waiting, as many people's browsers would be served
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=True)
     async with aiohttp.ClientSession(base, connector=connector,
                                      timeout=aiohttp.ClientTimeout(total=60)) as http:
         await asyncio.gather(*(client(http) for _ in range(concurrency)))
