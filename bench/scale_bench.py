@@ -60,6 +60,7 @@ import extract_bench  # noqa: E402
 
 _TAGS = "東西南北上中下新大小本高山川田野村松宮森"
 BLOCK = 1000          # releases per generated folder (and per generating task)
+START_LIMIT_S = 1800  # a server that has not answered by then is reported, not waited for
 VENDOR_TAGS = 20_000  # each contractor of the real corpus becomes up to this many contractors
 _LEGAL = re.compile(r"株式会社|有限会社|\(株\)")
 SEARCHES = {
@@ -183,24 +184,34 @@ def in_child(*args: str) -> dict:
 
 # -- reading through the web server --------------------------------------------------------
 @contextmanager
-def server(location: str, port: int) -> Iterator[tuple[str, int]]:
+def server(location: str, port: int) -> Iterator[tuple[str, int, float]]:
     import httpx
     OUT.mkdir(exist_ok=True)
     log = (OUT / "scale-serve.log").open("ab")  # a reader error's traceback, kept to look at
     process = subprocess.Popen([sys.executable, "-m", "jikenbo", "serve", "--db", location,
                                 "--port", str(port)], stderr=log)
     base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
     try:
-        for _ in range(300):
+        # A server warms its search index before it listens (web/warm.py): at a million
+        # releases that takes minutes, so it is waited for while it runs, and timed.
+        while process.poll() is None and time.perf_counter() - started < START_LIMIT_S:
             try:
                 httpx.get(base + "/static/style.css", timeout=2)
                 break
             except httpx.TransportError:
-                time.sleep(0.2)
-        yield base, process.pid
+                time.sleep(0.5)
+        else:
+            raise SystemExit(f"jikenbo serve did not answer (exit {process.poll()}, "
+                             f"{time.perf_counter() - started:,.0f} s); see {log.name}")
+        yield base, process.pid, time.perf_counter() - started
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         log.close()
 
 
@@ -336,7 +347,8 @@ FIGURES = [  # (label, key, format)
     ("relink all, s", "relink_s", "{:,.1f}"),
     ("relink peak MB", "relink_mb", "{:,.0f}"),
     ("cases", "cases", "{:,}"),
-    ("first search (index), ms", "first_ms", "{:,.0f}"),
+    ("server start (warm), s", "start_s", "{:,.1f}"),
+    ("first search, ms", "first_ms", "{:,.0f}"),
     *[(f"search {kind} p{share}, ms", f"{kind} p{share}", "{:,.1f}")
       for kind in SEARCHES for share in (50, 95)],
     ("page p50, ms", "page p50", "{:,.1f}"),
@@ -384,11 +396,14 @@ def print_table(results: dict[str, dict[int, dict]], skipped: dict[str, str],
                           for name in results)
     print(header)
     for label, key, form in FIGURES:
-        line = f"{label:28}" + "".join(f"{form.format(results[n][s][key]):>17}" for n, s in columns)
+        line = f"{label:28}" + "".join(
+            f"{form.format(results[n][s][key]) if key in results[n][s] else '—':>17}"
+            for n, s in columns)  # a figure added after a kept run's first step: —
         if growth:
             for name in results:
-                first, last = results[name][steps[0]][key], results[name][steps[-1]][key]
-                line += f"{last / first:>21.2f}x" if first else f"{'—':>22}"
+                first = results[name][steps[0]].get(key)
+                last = results[name][steps[-1]].get(key)
+                line += f"{last / first:>21.2f}x" if first and last else f"{'—':>22}"
         print(line)
     for name, reason in skipped.items():
         print(f"{name}: skipped — {reason}")
@@ -426,10 +441,12 @@ def finish_step(location: str, ingest: dict, queries: int, seed: int) -> dict:
     relink = in_child("relink", location)
     print(f"    relinked {relink['releases']:,} releases into {relink['cases']:,} cases in "
           f"{relink['seconds']:,.0f} s", flush=True)
-    with server(location, free_port()) as (base, pid):
+    with server(location, free_port()) as (base, pid, start_s):
+        print(f"    the server answered after {start_s:,.0f} s", flush=True)
         timings = read_mix(base, queries, seed)
         server_mb = high_water_mb(pid)
-    return figures(ingest, relink, timings, server_mb, database_mb(location))
+    return {**figures(ingest, relink, timings, server_mb, database_mb(location)),
+            "start_s": start_s}
 
 
 class Progress:
