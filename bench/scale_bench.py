@@ -365,8 +365,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def figures(ingest: dict, relink: dict, timings: dict[str, list[float]], server_mb: float,
-            database: float) -> dict[str, float]:
-    found = {"ingest_rate": ingest["new"] / ingest["seconds"],
+            database: float, start_s: float) -> dict[str, float]:
+    found = {"ingest_rate": ingest["new"] / ingest["seconds"], "start_s": start_s,
              "ingest_cpu_ms": ingest["cpu_s"] * 1000 / max(1, ingest["new"]),
              "ingest_mb": ingest["peak_mb"],
              "workers_mb": ingest["children_peak_mb"], "relink_s": relink["seconds"],
@@ -403,7 +403,7 @@ def print_table(results: dict[str, dict[int, dict]], skipped: dict[str, str],
             for name in results:
                 first = results[name][steps[0]].get(key)
                 last = results[name][steps[-1]].get(key)
-                line += f"{last / first:>21.2f}x" if first and last else f"{'—':>22}"
+                line += f"{last / first:>21.2f}x" if first and last is not None else f"{'—':>22}"
         print(line)
     for name, reason in skipped.items():
         print(f"{name}: skipped — {reason}")
@@ -445,8 +445,7 @@ def finish_step(location: str, ingest: dict, queries: int, seed: int) -> dict:
         print(f"    the server answered after {start_s:,.0f} s", flush=True)
         timings = read_mix(base, queries, seed)
         server_mb = high_water_mb(pid)
-    return {**figures(ingest, relink, timings, server_mb, database_mb(location)),
-            "start_s": start_s}
+    return figures(ingest, relink, timings, server_mb, database_mb(location), start_s)
 
 
 class Progress:
