@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale_bench.py [--releases 1000000] [--steps 100000,1000000]
         [--backends sqlite,postgresql] [--pg-url postgresql://…] [--jobs N] [--queries 40]
-        [--keep DIR] [--chunk 100000]
+        [--keep DIR] [--chunk 100000] [--reread]
 
 1. Generates the releases the way bench/extract_bench.py does (a real release of the project's
    corpus with another issuer, counts redrawn, paragraphs rotated, years moved back, a casebook
@@ -31,7 +31,9 @@ PostgreSQL cluster) and `DIR/progress.json` stay in DIR: run the same command ag
 interruption and it goes on from the last chunk every backend finished (a chunk cut off midway
 is ingested again: what it had stored counts as seen, not new, so the rate counts only the
 releases stored in the measured time). The ingest figures of a step are the sums (time, CPU,
-releases) and maxima (memory) over its chunks.
+releases) and maxima (memory) over its chunks. `--reread` with the same command measures the
+reads of the kept casebooks again (no ingest, no relink) and prints them beside the figures saved
+at their last step: a change to search measured at a million without storing it again.
 """
 from __future__ import annotations
 
@@ -193,8 +195,9 @@ def server(location: str, port: int) -> Iterator[tuple[str, int, float]]:
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     try:
-        # A server warms its search index before it listens (web/warm.py): at a million
-        # releases that takes minutes, so it is waited for while it runs, and timed.
+        # A server opens the casebook (migrating it when it is older) and builds its facet
+        # index before it listens: at a million releases that takes minutes, so it is waited
+        # for while it runs, and timed. Warming (web/warm.py) then goes on beside the reads.
         while process.poll() is None and time.perf_counter() - started < START_LIMIT_S:
             try:
                 httpx.get(base + "/static/style.css", timeout=2)
@@ -347,7 +350,7 @@ FIGURES = [  # (label, key, format)
     ("relink all, s", "relink_s", "{:,.1f}"),
     ("relink peak MB", "relink_mb", "{:,.0f}"),
     ("cases", "cases", "{:,}"),
-    ("server start (warm), s", "start_s", "{:,.1f}"),
+    ("server start, s", "start_s", "{:,.1f}"),
     ("first search, ms", "first_ms", "{:,.0f}"),
     *[(f"search {kind} p{share}, ms", f"{kind} p{share}", "{:,.1f}")
       for kind in SEARCHES for share in (50, 95)],
@@ -364,16 +367,23 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def figures(ingest: dict, relink: dict, timings: dict[str, list[float]], server_mb: float,
-            database: float, start_s: float) -> dict[str, float]:
-    found = {"ingest_rate": ingest["new"] / ingest["seconds"], "start_s": start_s,
-             "ingest_cpu_ms": ingest["cpu_s"] * 1000 / max(1, ingest["new"]),
-             "ingest_mb": ingest["peak_mb"],
-             "workers_mb": ingest["children_peak_mb"], "relink_s": relink["seconds"],
-             "relink_mb": relink["peak_mb"], "cases": relink["cases"],
-             "first_ms": timings["first search"][0], "server_mb": server_mb,
-             "errors": len(timings.get("errors", ())),
-             "database_mb": database}
+def write_figures(ingest: dict, relink: dict) -> dict[str, float]:
+    return {"ingest_rate": ingest["new"] / ingest["seconds"],
+            "ingest_cpu_ms": ingest["cpu_s"] * 1000 / max(1, ingest["new"]),
+            "ingest_mb": ingest["peak_mb"], "workers_mb": ingest["children_peak_mb"],
+            "relink_s": relink["seconds"], "relink_mb": relink["peak_mb"],
+            "cases": relink["cases"]}
+
+
+def read_figures(location: str, queries: int, seed: int) -> dict[str, float]:
+    """`jikenbo serve` started on the casebook and read: how long it took to answer, the read
+    mix's percentiles, the server's peak memory; and the database's size."""
+    with server(location, free_port()) as (base, pid, start_s):
+        print(f"    the server answered after {start_s:,.0f} s", flush=True)
+        timings = read_mix(base, queries, seed)
+        server_mb = high_water_mb(pid)
+    found = {"start_s": start_s, "first_ms": timings["first search"][0], "server_mb": server_mb,
+             "errors": len(timings.get("errors", ())), "database_mb": database_mb(location)}
     for kind in [*SEARCHES, "page"]:
         for share in (50, 95):
             found[f"{kind} p{share}"] = percentile(timings[kind], share / 100)
@@ -417,6 +427,46 @@ def print_table(results: dict[str, dict[int, dict]], skipped: dict[str, str],
               f"{'met' if worst < 100 else 'NOT met'} (worst kind {worst:,.1f})")
 
 
+def reread(progress: Progress, locations: dict[str, str], queries: int,
+           seed: int) -> dict[str, dict[str, dict]]:
+    """The reads of each kept casebook measured again (no ingest, no relink), beside the
+    figures saved at its last finished step: how a change of the server's code or of the
+    schema (migrated when the server opens the casebook) moves them at full size."""
+    again: dict[str, dict[str, dict]] = {}
+    for name, location in locations.items():
+        done = progress.done.get(name, {})
+        if not done:
+            print(f"{name}: no finished step is kept; nothing to read again", flush=True)
+            continue
+        last = max(done, key=int)
+        print(f"  {name} at {_short(int(last))}, read again:", flush=True)
+        again[name] = {"step": int(last), "saved": done[last],
+                       "now": read_figures(location, queries, seed)}
+    return again
+
+
+def print_reread(again: dict[str, dict[str, dict]], skipped: dict[str, str]) -> None:
+    header = f"{'':28}"
+    for name, found in again.items():
+        header += f"{name + ' ' + _short(found['step']) + ' saved':>22}{'now':>10}{'now/saved':>11}"
+    print(header)
+    for label, key, form in FIGURES:
+        if not any(key in found["now"] for found in again.values()):
+            continue  # ingest and relink figures: not measured again
+        line = f"{label:28}"
+        for found in again.values():
+            saved, now = found["saved"].get(key), found["now"][key]
+            line += f"{'—' if saved is None else form.format(saved):>22}{form.format(now):>10}"
+            line += f"{now / saved:>10.2f}x" if saved else f"{'—':>11}"
+        print(line)
+    for name, reason in skipped.items():
+        print(f"{name}: skipped — {reason}")
+    for name, found in again.items():
+        worst = max(found["now"][f"{kind} p95"] for kind in SEARCHES)
+        print(f"target at {_short(found['step'])} on {name}, read again: search p95 < 100 ms -> "
+              f"{'met' if worst < 100 else 'NOT met'} (worst kind {worst:,.1f})")
+
+
 def free_port() -> int:
     import socket
     with socket.socket() as probe:
@@ -441,11 +491,7 @@ def finish_step(location: str, ingest: dict, queries: int, seed: int) -> dict:
     relink = in_child("relink", location)
     print(f"    relinked {relink['releases']:,} releases into {relink['cases']:,} cases in "
           f"{relink['seconds']:,.0f} s", flush=True)
-    with server(location, free_port()) as (base, pid, start_s):
-        print(f"    the server answered after {start_s:,.0f} s", flush=True)
-        timings = read_mix(base, queries, seed)
-        server_mb = high_water_mb(pid)
-    return figures(ingest, relink, timings, server_mb, database_mb(location), start_s)
+    return {**write_figures(ingest, relink), **read_figures(location, queries, seed)}
 
 
 class Progress:
@@ -540,8 +586,13 @@ def main() -> None:
                                         "the same command run again goes on from there")
     parser.add_argument("--chunk", type=int, default=100_000,
                         help="releases generated and ingested at a time (default 100,000)")
+    parser.add_argument("--reread", action="store_true",
+                        help="with --keep DIR of a run: start the server on each kept casebook "
+                             "and measure its reads again, beside the figures saved")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.reread and not args.keep:
+        parser.error("--reread measures the casebooks of a kept run again: give its --keep DIR")
     if args.child:
         stage, *rest = args.child
         found = child_ingest(rest[0], rest[1], int(rest[2])) if stage == "ingest" else \
@@ -566,6 +617,13 @@ def main() -> None:
         progress = Progress(folder / "progress.json" if args.keep else None, settings)
         locations, skipped = open_backends(args.backends.split(","), folder, args.pg_url,
                                            stack, keep=bool(args.keep))
+        if args.reread:
+            again = reread(progress, locations, args.queries, args.seed)
+            saved.with_name(saved.name.replace("scale-", "scale-reread-")).write_text(
+                json.dumps({"machine": extract_bench.machine(), "skipped": skipped,
+                            "again": again}, indent=1))
+            print_reread(again, skipped)
+            return
         results = run_steps(steps, locations, skipped, progress, folder, args, saved)
     print(f"load average at the end: {', '.join(f'{load:.1f}' for load in os.getloadavg())}")
     print_table(results, skipped, steps)

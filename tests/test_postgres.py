@@ -61,8 +61,8 @@ def test_pg_trgm_indexes_japanese_in_the_databases_we_make(pg_url: str) -> None:
     with psycopg.connect(pg_url) as connection:
         assert connection.execute("SELECT show_trgm('個人情報')").fetchone()[0]
         plan = "\n".join(row[0] for row in connection.execute(
-            "EXPLAIN SELECT rowid FROM releases WHERE folded LIKE '%個人情報%'"))
-    assert "releases_folded" in plan or "Seq Scan" in plan  # the index exists to be chosen
+            "EXPLAIN SELECT rowid FROM release_search WHERE folded LIKE '%個人情報%'"))
+    assert "release_search_folded" in plan or "Seq Scan" in plan  # the index exists to be chosen
 
 
 def test_every_write_transaction_moves_the_change_counter(pg_url: str) -> None:
@@ -136,7 +136,7 @@ def test_search_columns_are_folded_again_when_the_rules_change(pg_url: str) -> N
     pipeline.ingest(store, [str(sample_pages()[0])], ReadOptions())
     found = store.search(Query(q="漏洩")).ids
     store.db.execute("UPDATE store_state SET value = 'older rules' WHERE name = 'fold_signature'")
-    store.db.execute("UPDATE releases SET folded = '', grams = '{}'")
+    store.db.execute("UPDATE release_search SET folded = '', grams = '{}'")
     store.close()
     search._INDEXES.clear()  # this process's cached term masks would answer without the columns
     reopened = open_store(pg_url)

@@ -107,11 +107,11 @@ def test_a_batch_is_searchable_as_releases_stored_one_by_one(pg_url: str) -> Non
     source, rows = _read(SHIRAI)
     with closing(open_store(pg_url)) as store:
         store.add_sources([(source, rows)])
-        batched = store.db.execute("SELECT folded, grams FROM releases").fetchone()
+        batched = store.db.execute("SELECT folded, grams FROM release_search").fetchone()
         store.db.execute("DELETE FROM releases")
         store.db.execute("DELETE FROM sources")
         store.add_source(source, rows)
-        assert store.db.execute("SELECT folded, grams FROM releases").fetchone() == batched
+        assert store.db.execute("SELECT folded, grams FROM release_search").fetchone() == batched
         for term in ("委託事業者", "流出", "市"):  # pg_trgm, then the grams index
             assert store.search(Query(q=term)).ids == [rows[0].id]
 
@@ -125,8 +125,8 @@ def test_grams_as_an_array_literal(grams: str, literal: str) -> None:
 def test_closing_after_an_ingest_merges_the_pending_index_entries(pg_url: str) -> None:
     """Batches leave new search entries in the GIN indexes' pending lists (read row by row by
     every search); closing the store merges them and makes the planner's statistics."""
-    pending = ("SELECT (pgstatginindex('releases_folded')).pending_tuples "
-               "+ (pgstatginindex('releases_grams')).pending_tuples")
+    pending = ("SELECT (pgstatginindex('release_search_folded')).pending_tuples "
+               "+ (pgstatginindex('release_search_grams')).pending_tuples")
     store = open_store(pg_url)
     try:
         store.db.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")

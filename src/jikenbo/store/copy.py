@@ -104,30 +104,34 @@ def _copy_table(source: Store, destination: Store, table: Table, postgres: bool,
               f"ORDER BY {table.order}")
     rows = source.db.stream(select) if _is_postgres(source) else source.db.execute(select)
     columns = table.columns
-    if postgres and table.name == "releases":
-        columns = (*columns, "folded", "grams")
     booleans = [columns.index(name) for name in table.booleans]
     insert = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
               f"VALUES ({', '.join('?' * len(columns))})")
     count = 0
     for batch in _batches(rows, 500):
-        batch = [_converted(row, booleans, postgres and table.name == "releases")
-                 for row in batch]
+        batch = [_converted(row, booleans) for row in batch]
         destination.db.executemany(insert, batch)
+        if postgres and table.name == "releases":
+            _index_releases(destination, batch)
         count += len(batch)
         if count % _PROGRESS_EVERY == 0:
             progress(f"{table.name}: {count:,} rows…")
     return count
 
 
-def _converted(row: tuple, booleans: list[int], search_columns: bool) -> tuple:
+def _converted(row: tuple, booleans: list[int]) -> tuple:
     values = list(row)
     for index in booleans:
         values[index] = bool(values[index])
-    if search_columns:  # PostgreSQL's search columns, from heading and text
-        from jikenbo.store.postgres.search import folded, gram_list
-        values += [folded(values[4], values[5]), gram_list(values[5])]
     return tuple(values)
+
+
+def _index_releases(destination: Store, rows: list[tuple]) -> None:
+    """PostgreSQL's search columns of copied releases rows (id, …, heading, text, …)."""
+    from jikenbo.store.postgres import SEARCH_INSERT
+    from jikenbo.store.postgres.search import folded, gram_text
+    destination.db.executemany(SEARCH_INSERT, [(folded(row[4], row[5]), gram_text(row[5]),
+                                                row[0]) for row in rows])
 
 
 def _clear(destination: Store, postgres: bool) -> None:

@@ -10,8 +10,8 @@ import hmac
 import os
 import threading
 import weakref
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, closing
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -74,15 +74,22 @@ def create_app(location: str, token: str | None = None, max_body: int = MAX_BODY
                ingest_seconds: float = writes.INGEST_SECONDS,
                base_url: str | None = None, warm_searches: bool = True) -> FastAPI:
     """The web casebook over one store. `warm_searches`: ask the costliest one-character
-    searches once before serving (web/warm.py); off in a process that will not serve."""
+    searches once while serving (web/warm.py); off in a process that will not serve."""
     with closing(open_store(location)) as first:  # create and migrate once, before serving,
         curate.repair(first)  # relink what an interrupted run left stale
         first.search(Query(per_page=1), facets=())  # and build the search index up front
-        if warm_searches:  # with the answers of the costliest one-character searches
-            warm.warm(first)
     stores = _Stores(location)
+    stop_warming = threading.Event()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # warmed on a thread of its own once the server starts, never waited for
+        app.state.warming = warm.in_background(location, stop_warming) if warm_searches else None
+        yield
+        stop_warming.set()  # the thread ends after the lookup it is in
+
     app = FastAPI(title="jikenbo 事件簿 API", version=__version__, docs_url=None,
-                  redoc_url=None, openapi_url="/api/openapi.json",
+                  redoc_url=None, openapi_url="/api/openapi.json", lifespan=lifespan,
                   description="Japanese security-incident releases, linked into cases.")
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.auto_reload = False  # the package's templates do not change while serving

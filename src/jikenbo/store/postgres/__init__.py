@@ -27,7 +27,7 @@ from jikenbo.store.postgres.batch import folded_forms, store_batch
 from jikenbo.store.postgres.connection import Database, close_pool, display
 from jikenbo.store.postgres.search import GRAMS, POSTGRES, folded, gram_text
 from jikenbo.store.reads import RELEASE_COLUMNS, ReleaseReads, stored
-from jikenbo.store.rows import columns_of
+from jikenbo.store.rows import columns_of, with_columns
 from jikenbo.store.stats import StatisticsQueries
 from jikenbo.store.watch import WatchTables
 
@@ -35,10 +35,14 @@ __all__ = ["PostgresStore", "close_pool"]
 T = TypeVar("T")
 _MIGRATE_LOCK = 0x6A696B656D  # pg_advisory_xact_lock key: one process migrates at a time
 _RELEASE_INSERT = ", ".join(("id", "source_id", "start_offset", "end_offset", "heading", "text",
-                             *RELEASE_COLUMNS, "evidence", "link_item", "ingested_at",
-                             "folded", "grams"))
+                             *RELEASE_COLUMNS, "evidence", "link_item", "ingested_at"))
+# a release's search columns (migration 0006), from its folded forms: (folded, grams, id)
+SEARCH_INSERT = ("INSERT INTO release_search (rowid, folded, grams) "
+                  f"SELECT rowid, ?, {GRAMS} FROM releases WHERE id = ?")
+_SEARCH_UPDATE = (f"UPDATE release_search SET folded = ?, grams = {GRAMS} "
+                  "WHERE rowid = (SELECT rowid FROM releases WHERE id = ?)")
 _CHUNK = 500  # releases read per statement when walking all of them
-# While a batch is stored, the GIN indexes of search (releases_folded, releases_grams) collect
+# While a batch is stored, the GIN indexes of search (release_search_folded, _grams) collect
 # new entries in a pending list this large before merging them into the index: merging many
 # releases' trigrams at once costs the server a fraction of merging every 4 MB (the default).
 # Merged when the store is closed (`_after_ingest`).
@@ -49,7 +53,7 @@ _ANALYZE_AFTER = 0.1  # share of the releases an ingest added that makes it ANAL
 _ANALYZED = ("releases (rowid, id, source_id, organization, published, case_id, is_incident, "
              "supply_chain, leak_status, affected_count), release_categories, release_data_types,"
              " occurrences, release_versions (release_id, version, content_id, source_id), "
-             "sources (id, locator, version, sha256)")
+             "sources (id, locator, version, sha256), release_search (rowid)")
 
 
 # Curation comes before cases: its undo extends the cases' undo (as in SQLiteStore).
@@ -87,9 +91,9 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
             if current():  # another process did it while we waited
                 return
             rows = self.db.execute("SELECT rowid, heading, text FROM releases").fetchall()
-            self.db.executemany(f"UPDATE releases SET folded = ?, grams = {GRAMS} WHERE rowid = ?",
-                                [(folded(heading, text), gram_text(text), rowid)
-                                 for rowid, heading, text in rows])
+            self.db.executemany(f"UPDATE release_search SET folded = ?, grams = {GRAMS} "
+                                "WHERE rowid = ?", [(folded(heading, text), gram_text(text), rowid)
+                                                    for rowid, heading, text in rows])
             self._set_state("fold_signature", str(SIGNATURE))
 
     def migrations(self) -> list[str]:
@@ -175,9 +179,11 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
     def _add_releases(self, source_id: int, releases: Sequence[ReleaseRow]) -> None:
         if not releases:
             return
-        marks = ", ".join(["?"] * (10 + len(RELEASE_COLUMNS)) + [GRAMS])
+        marks = ", ".join(["?"] * (9 + len(RELEASE_COLUMNS)))
+        releases = [with_columns(release) for release in releases]  # made once for both tables
         self.db.executemany(f"INSERT INTO releases ({_RELEASE_INSERT}) VALUES ({marks})",
                             [_release_values(source_id, release) for release in releases])
+        self.db.executemany(SEARCH_INSERT, [_search_values(release) for release in releases])
         self._add_facets(releases)
 
     def _add_facets(self, releases: Sequence[ReleaseRow]) -> None:
@@ -193,13 +199,14 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
                                     (release_id,)).fetchone()[0]
         if reference and not release.record.case_id:  # a source's number is never lost
             release = replace(release, record=replace(release.record, case_id=reference))
-        release = replace(release, id=release_id)
+        release = with_columns(replace(release, id=release_id))
         names = [name.strip() for name in _RELEASE_INSERT.split(",")]
         values = dict(zip(names, _release_values(source_id, release)))
         del values["id"], values["ingested_at"]
-        assigned = ", ".join(f"{n} = {GRAMS if n == 'grams' else '?'}" for n in values)
+        assigned = ", ".join(f"{name} = ?" for name in values)
         self.db.execute(f"UPDATE releases SET {assigned} "
                         "WHERE id = ?", (*values.values(), release_id))
+        self.db.execute(_SEARCH_UPDATE, _search_values(release))
         self.db.execute("DELETE FROM release_categories WHERE release_id = ?", (release_id,))
         self.db.execute("DELETE FROM release_data_types WHERE release_id = ?", (release_id,))
         self._add_facets([release])
@@ -314,7 +321,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
         grow to _INGEST_PENDING_LIST) merged into the indexes, so that searches do not read
         them row by row; and the planner's statistics made again when the ingest added a good
         share of the releases (its plans for the facet and search statements depend on them)."""
-        for index in ("releases_folded", "releases_grams"):
+        for index in ("release_search_folded", "release_search_grams"):
             self.db.execute("SELECT gin_clean_pending_list(?::regclass)", (index,))
         total = self.db.execute("SELECT COUNT(*) FROM releases").fetchone()[0]
         if self._ingested >= _ANALYZE_AFTER * total:
@@ -361,8 +368,13 @@ def _release_values(source_id: int, release: ReleaseRow) -> tuple:
     """The releases row of `_RELEASE_INSERT`: the stored forms the row carries when they are
     its own (computed by the ingest's workers), else computed now (store/rows.py)."""
     form = columns_of(release)
-    return (release.id, source_id, release.start, release.end, *form.values, _now(),
-            folded_forms(form.folded_heading, form.folded_text), form.grams)
+    return (release.id, source_id, release.start, release.end, *form.values, _now())
+
+
+def _search_values(release: ReleaseRow) -> tuple[str, str, str]:
+    """(folded, grams, id) of `SEARCH_INSERT` and `_SEARCH_UPDATE`."""
+    form = columns_of(release)
+    return folded_forms(form.folded_heading, form.folded_text), form.grams, release.id
 
 
 def _migrate(connection: psycopg.Connection) -> None:

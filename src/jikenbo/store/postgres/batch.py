@@ -32,8 +32,9 @@ from jikenbo.store.rows import columns_of
 _COPY = {  # table → its columns, in the order `Pending` holds its rows; tables in FK order
     "sources": ("id", "locator", "version", "sha256", "kind", "encoding", "title", "fetched_at",
                 "data", "text"),
-    "releases": ("id", "source_id", "start_offset", "end_offset", "heading", "text",
-                 *RELEASE_COLUMNS, "evidence", "link_item", "ingested_at", "folded", "grams"),
+    "releases": ("rowid", "id", "source_id", "start_offset", "end_offset", "heading", "text",
+                 *RELEASE_COLUMNS, "evidence", "link_item", "ingested_at"),
+    "release_search": ("rowid", "folded", "grams"),
     "release_categories": ("release_id", "category"),
     "release_data_types": ("release_id", "data_type"),
     "release_versions": ("release_id", "version", "content_id", "source_id", "start_offset",
@@ -59,7 +60,8 @@ class Pending:
         for row in rows:
             form = columns_of(row)
             self.rows["releases"].append((
-                row.id, source_id, row.start, row.end, *form.values, now,
+                row.id, source_id, row.start, row.end, *form.values, now))
+            self.rows["release_search"].append((
                 folded_forms(form.folded_heading, form.folded_text), array_literal(form.grams)))
             self.rows["release_categories"].extend((row.id, item)
                                                    for item in row.record.categories)
@@ -72,6 +74,14 @@ class Pending:
     def flush(self, db: Database) -> None:
         if not any(self.rows.values()):
             return
+        added = self.rows["releases"]
+        if added:  # their rowids, taken as the column's default would, for release_search's rows
+            rowids = [row[0] for row in db.execute(
+                "SELECT nextval(pg_get_serial_sequence('releases', 'rowid')) "
+                "FROM generate_series(1, ?)", (len(added),))]
+            self.rows["releases"] = [(rowid, *row) for rowid, row in zip(rowids, added)]
+            self.rows["release_search"] = [(rowid, *row) for rowid, row
+                                           in zip(rowids, self.rows["release_search"])]
         with db.connection.cursor() as cursor:
             for table, columns in _COPY.items():
                 rows, self.rows[table] = self.rows[table], []

@@ -1,6 +1,7 @@
 """How PostgreSQL answers store/search.py: pg_trgm for terms of three characters or more,
-the character/pair grams array for shorter ones. Parsing, folding, facets, sorting and pages are
-store/search.py's own, so results equal SQLite's."""
+the character/pair grams array for shorter ones, both in the table release_search (migration
+0006). Parsing, folding, facets, sorting and pages are store/search.py's own, so results equal
+SQLite's."""
 from __future__ import annotations
 
 from jikenbo.store.fold import searchable
@@ -35,7 +36,7 @@ def _like(term: str) -> str:
 
 def _term(term: str) -> tuple[str, str]:
     if len(term) >= 3:
-        return "SELECT string_agg(rowid::text, ',') FROM releases WHERE folded LIKE ?", _like(term)
+        return "SELECT jikenbo_text_rowids(?)", _like(term)  # pg_trgm, or the table
     if term.isalnum():
         return "SELECT jikenbo_gram_rowids(?)", term  # the GIN index, never a whole-table read
     return ("SELECT string_agg(rowid::text, ',') FROM releases "
