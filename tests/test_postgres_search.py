@@ -127,3 +127,13 @@ def test_upgrading_moves_the_stored_search_columns(pg_server: str) -> None:
             for term in ("委託先", "漏え", "市", "サーバ"):
                 expected = 0 if term == "市" else 1
                 assert store.search(Query(q=term)).total == expected, term
+
+
+def test_a_search_row_holds_pointers_not_texts(pg_url: str) -> None:
+    """release_search keeps folded texts and grams in its TOAST table, its rows small: a common
+    character's lookup reads the rows of most releases, and reads them a hundred to a page."""
+    with closing(open_store(pg_url)) as store:
+        pipeline.ingest(store, [str(page) for page in sample_pages()], ReadOptions())
+        rows, size = store.db.execute("SELECT COUNT(*), pg_relation_size('release_search') "
+                                      "FROM release_search").fetchone()
+    assert rows > 70 and size / rows < 250  # bytes a row, pages included
