@@ -19,6 +19,9 @@ import numpy as np
 from jikenbo.store.query import UNDATED
 
 
+READ_ROWIDS = 50_000  # releases' rowids read per statement
+
+
 @dataclass
 class Columns:
     """The facet values of the incident releases read so far, in rowid order; tags and
@@ -40,8 +43,15 @@ class Columns:
 
     def read(self, db: sqlite3.Connection, incidents: str, tags: tuple[str, ...],
              version: int) -> None:
-        """Append the incident releases with rowids after `self.version`, up to `version`;
-        `incidents` and `tags` are the backend's statements (search.Dialect)."""
+        """Append the incident releases with rowids after `self.version`, up to `version`,
+        READ_ROWIDS rowids at a time (the rows as the database returns them cost several times
+        the columns: reading a million at once peaked at 2.2 GB); `incidents` and `tags` are the
+        backend's statements (search.Dialect)."""
+        while self.version < version:
+            self._read(db, incidents, tags, min(version, self.version + READ_ROWIDS))
+
+    def _read(self, db: sqlite3.Connection, incidents: str, tags: tuple[str, ...],
+              version: int) -> None:
         bounds = (self.version, version)
         rows = db.execute(incidents, bounds).fetchall()
         tagged = [row for statement in tags for row in db.execute(statement, bounds).fetchall()]

@@ -38,7 +38,7 @@ _RELEASE_INSERT = ", ".join(("id", "source_id", "start_offset", "end_offset", "h
                              *RELEASE_COLUMNS, "evidence", "link_item", "ingested_at"))
 # a release's search columns (migration 0006), from its folded forms: (folded, grams, id)
 SEARCH_INSERT = ("INSERT INTO release_search (rowid, folded, grams) "
-                  f"SELECT rowid, ?, {GRAMS} FROM releases WHERE id = ?")
+                 f"SELECT rowid, ?, {GRAMS} FROM releases WHERE id = ?")
 _SEARCH_UPDATE = (f"UPDATE release_search SET folded = ?, grams = {GRAMS} "
                   "WHERE rowid = (SELECT rowid FROM releases WHERE id = ?)")
 _CHUNK = 500  # releases read per statement when walking all of them
