@@ -144,9 +144,7 @@ class CurationTables:
                 self.db.execute(f"DELETE FROM {table} WHERE release_id = ?", (release_id,))
                 self.db.executemany(f"INSERT INTO {table} (release_id, {column}) VALUES (?, ?)",
                                     [(release_id, item) for item in dict.fromkeys(value)])
-        row = self.db.execute("SELECT value FROM store_state WHERE name = ?",
-                              (EDITS_STATE,)).fetchone()
-        self._set_state(EDITS_STATE, str(int(row[0]) + 1 if row else 1))
+        self._count_up(EDITS_STATE)
         self._set_state("links_stale", "1")
 
     # -- reading ----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """What both backends do the same way: read a stored release from its row, a release by id
 prefix, its versions and occurrences, an archived source; and place a source's releases as new,
 versions or occurrences. Mixed into SQLiteStore and PostgresStore, which give `db` (rows by
-name), `cached`, `_count`, `_add_releases`, `_replace_release` and `_adopt_reference`."""
+name), `cached`, `_count`, `_set_state`, `_add_releases`, `_replace_release` and
+`_adopt_reference`."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ from jikenbo.record import Record
 from jikenbo.store import versions
 from jikenbo.sources import SourceDocument
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
+from jikenbo.store.kept import TEXT_CHANGES
 
 RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
                    "is_incident", "supply_chain", "vendors", "categories", "data_types",
@@ -96,11 +98,17 @@ class ReleaseReads:
                 continue
             if placed.kind == versions.VERSION:
                 self._replace_release(placed.release_id, source_id, release)
+                self._count_up(TEXT_CHANGES)  # search answers kept before no longer hold
                 versions.add_version(self.db, placed.release_id, release, source_id,
                                      source.fetched_at, now)
             elif placed.kind == versions.OCCURRENCE and release.record.case_id:
                 self._adopt_reference(placed.release_id, release.record.case_id)
             versions.add_occurrence(self.db, placed.release_id, source_id, release)
+
+    def _count_up(self, name: str) -> None:
+        """Add one to a count in store_state (inside the caller's write transaction)."""
+        row = self.db.execute("SELECT value FROM store_state WHERE name = ?", (name,)).fetchone()
+        self._set_state(name, str(int(row[0]) + 1 if row else 1))
 
     # -- cases ------------------------------------------------------------------------------
     def link_items(self) -> list[LinkItem]:

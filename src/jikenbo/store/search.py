@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from jikenbo.store import kept
 from jikenbo.store.facet_columns import Columns, layout
 from jikenbo.store.fold import SIGNATURE, searchable
 from jikenbo.store.query import (MAX_QUERY, MULTI, SORTS, UNDATED, Query,  # noqa: F401
@@ -136,16 +138,19 @@ def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("COMMIT")
 
 
-def _sqlite_term(term: str) -> tuple[str, str]:
+def _sqlite_term(term: str) -> tuple[str, str, str]:
     """FTS5: the trigram table for 3+ characters, the character/pair grams for shorter
-    words, headings for a short word with punctuation in it."""
+    words, headings for a short word with punctuation in it. FTS5 seeks to a rowid range
+    in its lists, so looking among the releases added since costs as many as were added."""
     if len(term) >= 3:
-        return ("SELECT group_concat(rowid) FROM release_fts WHERE release_fts MATCH ?",
-                _phrase(term))
-    if term.isalnum():
-        return ("SELECT group_concat(rowid) FROM release_grams WHERE release_grams MATCH ?",
-                _phrase(term))
-    return "SELECT group_concat(rowid) FROM releases WHERE instr(lower(heading), ?) > 0", term
+        table, argument = "release_fts", _phrase(term)
+    elif term.isalnum():
+        table, argument = "release_grams", _phrase(term)
+    else:
+        select = "SELECT group_concat(rowid) FROM releases WHERE instr(lower(heading), ?) > 0"
+        return select, select + " AND rowid > ? AND rowid <= ?", term
+    select = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?"
+    return select, select + " AND rowid > ? AND rowid <= ?", argument
 
 
 @dataclass(frozen=True)
@@ -156,10 +161,13 @@ class Dialect:
     incidents: str  # the incident releases with rowids in (?, ?], in rowid order
     tags: tuple[str, ...]  # (rowid, facet, value) of categories and data types (TAGS)
     version: str
-    term: Callable[[str], tuple[str, str]]
+    # a term's (statement, statement among rowids in (?, ?], argument), each one list
+    term: Callable[[str], tuple[str, str, str]]
     organization: str
     case: str
     snapshot: Callable[[object], AbstractContextManager]
+    keep: Callable[[object, tuple], None]  # store a costly term's answer (store/kept.py)
+    extend_most: int  # a kept answer is brought up to date when at most this many were added
 
 
 # (rowid, facet, value) of the categories and data types of the releases with rowids in (?, ?]
@@ -180,7 +188,9 @@ SQLITE = Dialect(
     organization="SELECT group_concat(rowid) FROM releases WHERE organization = ?",
     case=("SELECT group_concat(r.rowid) FROM case_members m "
           "JOIN releases r ON r.id = m.release_id WHERE m.number = ?"),
-    snapshot=_snapshot)
+    snapshot=_snapshot,
+    keep=kept.write_sqlite,
+    extend_most=sys.maxsize)  # a lookup among some rowids never costs more than among all
 
 
 class FacetIndex:
@@ -197,7 +207,7 @@ class FacetIndex:
     def __init__(self, db: sqlite3.Connection, version: int, dialect: Dialect = SQLITE,
                  columns: Columns | None = None) -> None:
         self.version = version
-        self.stamp: tuple[int, str] = (version, "0")  # set by facet_index
+        self.stamp: tuple[int, str] = (version, "0 0")  # set by facet_index
         self.dialect = dialect
         self.columns = columns or Columns()
         self.columns.read(db, dialect.incidents, dialect.tags, version)
@@ -222,6 +232,7 @@ class FacetIndex:
         self.by_added = laid.by_added
         self._terms: dict[str, int] = {}
         self._lock = threading.Lock()
+        self.kept_stamp = f"{SIGNATURE} 0"  # set by facet_index: the texts' own version
 
     def mask(self, positions: np.ndarray) -> int:
         bits = np.zeros(self.size, dtype=bool)
@@ -230,20 +241,28 @@ class FacetIndex:
 
     def rowids(self, db: sqlite3.Connection, sql: str, argument: str) -> int:
         """The mask of the incident releases whose rowids `sql` returns as one list."""
-        listed = db.execute(sql, (argument,)).fetchone()[0]
-        if not listed:
-            return 0
-        rowids = np.fromstring(listed, dtype=np.int64, sep=",")
+        return self.of_rowids(kept.listed(db.execute(sql, (argument,)).fetchone()[0]))
+
+    def of_rowids(self, rowids: np.ndarray) -> int:
+        """The mask of the incident releases among `rowids` (those past the version: none)."""
         positions = self.position[np.minimum(rowids, len(self.position) - 1)]
         return self.mask(positions[positions >= 0])
 
     def term(self, db: sqlite3.Connection, term: str) -> int:
-        """The releases containing a term (recently asked terms are kept)."""
+        """The releases containing a term. Recently asked terms are kept in memory, costly
+        ones in the casebook too (store/kept.py), for the next version and other processes."""
         with self._lock:
             found = self._terms.get(term)
         if found is not None:
             return found
-        found = self.rowids(db, *self.dialect.term(term))
+        every, since, argument = self.dialect.term(term)
+        found = self.of_rowids(kept.answer(
+            db, term, self.version, self.kept_stamp,
+            full=lambda: kept.listed(db.execute(every, (argument,)).fetchone()[0]),
+            since=lambda upto: kept.listed(
+                db.execute(since, (argument, upto, self.version)).fetchone()[0]),
+            extend_most=self.dialect.extend_most,
+            write=lambda values: self.dialect.keep(db, values)))
         with self._lock:
             if len(self._terms) >= 512:
                 self._terms.pop(next(iter(self._terms)))
@@ -296,9 +315,12 @@ _BUILDING = threading.Lock()
 def facet_index(db: sqlite3.Connection, key: str, dialect: Dialect = SQLITE) -> FacetIndex:
     with dialect.snapshot(db):
         version = db.execute(dialect.version).fetchone()[0]
-        # a curator's correction changes stored values in place (store/curation.py counts them)
-        edits = db.execute("SELECT value FROM store_state WHERE name = 'record_edits'").fetchone()
-        stamp = (version, edits[0] if edits else "0")
+        # a curator's correction changes stored values in place (store/curation.py counts
+        # them), as a new version of a release changes its text (counted apart: store/kept.py)
+        state = dict(db.execute("SELECT name, value FROM store_state WHERE name IN "
+                                f"('record_edits', '{kept.TEXT_CHANGES}')").fetchall())
+        texts = state.get(kept.TEXT_CHANGES, "0")
+        stamp = (version, f"{state.get('record_edits', '0')} {texts}")
         index = _INDEXES.get(key)
         if index is None or index.stamp != stamp:
             with _BUILDING:
@@ -310,6 +332,7 @@ def facet_index(db: sqlite3.Connection, key: str, dialect: Dialect = SQLITE) -> 
                              and index.version < version)
                     index = FacetIndex(db, version, dialect, index.columns if grown else None)
                     index.stamp = stamp
+                    index.kept_stamp = f"{SIGNATURE} {texts}"
                     _INDEXES[key] = index
     return index
 

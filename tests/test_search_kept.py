@@ -1,0 +1,198 @@
+"""Answers to costly search terms kept in the casebook (store/kept.py), on both backends: a
+kept answer is what the next reader uses, it is brought up to date from the releases added
+since, a changed text makes it void, and keeping it never waits for a writer nor moves the
+counters other caches key on. KEEP_AT is lowered so that the sample's terms count as costly."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from jikenbo import pipeline
+from jikenbo.sources import ReadOptions
+from jikenbo.store import kept, open_store
+from jikenbo.store import search as search_index
+from jikenbo.store.search import Query
+from tests.conftest import SHARED, sample_pages
+from tests.test_store_contract import BACKENDS
+
+NOTICE = SHARED / "corpus" / "unnumbered" / "000-00.txt"  # 白井市: a contractor's leak
+# an invented addendum: words the notice itself never uses
+ADDENDUM = "【追記】調査の結果、閲覧された記録は約3,100件と判明しました。"
+
+
+@pytest.fixture(params=BACKENDS)
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return (str(tmp_path / "c.db") if request.param == "sqlite"
+            else request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(autouse=True)
+def costly_from_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept, "KEEP_AT", 1)
+    search_index._INDEXES.clear()  # each test starts as a new process would
+    yield
+    search_index._INDEXES.clear()
+
+
+def _ingest(store, pages: list[Path]) -> None:
+    pipeline.ingest(store, [str(page) for page in pages], ReadOptions())
+
+
+def _kept_rows(store) -> dict[str, tuple[str, int, int]]:
+    return {row[0]: (row[1], int(row[2]), int(row[3])) for row in store.db.execute(
+        "SELECT term, stamp, upto, matches FROM kept_terms")}
+
+
+def _looked_up(store, term: str) -> list[int]:
+    """The term's rowids as the backend's full lookup gives them (no kept answer read)."""
+    every, _, argument = store_dialect(store).term(term)
+    return kept.listed(store.db.execute(every, (argument,)).fetchone()[0]).tolist()
+
+
+def store_dialect(store) -> search_index.Dialect:
+    return search_index._INDEXES[getattr(store, "path", None) or store.url].dialect
+
+
+def _fresh_search(location: str, query: Query) -> search_index.Result:
+    """The search as another process would answer it: a new store and a new index."""
+    search_index._INDEXES.clear()
+    store = open_store(location)
+    try:
+        return store.search(query)
+    finally:
+        store.close()
+
+
+def test_a_costly_answer_is_kept_and_read_by_the_next_process(location: str) -> None:
+    store = open_store(location)
+    _ingest(store, sample_pages()[:3])
+    asked = store.search(Query(q="個人情報"))
+    rows = _kept_rows(store)
+    stamp, upto, matches = rows["個人情報"]
+    version = store.db.execute("SELECT MAX(rowid) FROM releases").fetchone()[0]
+    assert upto == version and matches == len(_looked_up(store, "個人情報")) > asked.total / 2
+    [bits] = store.db.execute("SELECT bits FROM kept_terms WHERE term = ?",
+                              ("個人情報",)).fetchone()
+    assert kept.decode(bits, upto).tolist() == sorted(_looked_up(store, "個人情報"))
+    # the next process answers from the kept rowids: made to say "none", it says none
+    store.db.execute("UPDATE kept_terms SET bits = ? WHERE term = ?",
+                     (kept.encode(np.empty(0, np.int64), upto), "個人情報"))
+    assert _fresh_search(location, Query(q="個人情報")).total == 0
+    # under another stamp (texts changed since) the same entry is not used
+    store.db.execute("UPDATE kept_terms SET stamp = 'older' WHERE term = ?", ("個人情報",))
+    assert _fresh_search(location, Query(q="個人情報")) == asked
+    assert _kept_rows(store)["個人情報"][0] == stamp  # and the answer was kept again
+    store.close()
+
+
+def test_a_kept_answer_is_brought_up_to_date_from_the_releases_added(
+        location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = sample_pages()
+    store = open_store(location)
+    _ingest(store, pages[:2])
+    store.search(Query(q="不正アクセス"))
+    _, upto, before = _kept_rows(store)["不正アクセス"]
+    _ingest(store, pages[2:])
+    monkeypatch.setattr(kept, "REWRITE_AT", 1)
+    grown = store.search(Query(q="不正アクセス"))
+    _, newer, after = _kept_rows(store)["不正アクセス"]
+    assert newer > upto and after == len(_looked_up(store, "不正アクセス")) > before
+    # the answer equals one worked out with nothing kept
+    store.db.execute("DELETE FROM kept_terms")
+    monkeypatch.setattr(kept, "KEEP_AT", 10**9)
+    assert _fresh_search(location, Query(q="不正アクセス")) == grown
+    store.close()
+
+
+def test_a_few_added_releases_do_not_rewrite_a_kept_answer(
+        location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = sample_pages()
+    store = open_store(location)
+    _ingest(store, pages[:4])
+    store.search(Query(q="流出"))  # a two-character word: the pair index
+    kept_before = _kept_rows(store)["流出"]
+    _ingest(store, pages[4:])
+    found = store.search(Query(q="流出"))
+    assert _kept_rows(store)["流出"] == kept_before  # far fewer than REWRITE_AT added
+    store.db.execute("DELETE FROM kept_terms")
+    monkeypatch.setattr(kept, "KEEP_AT", 10**9)
+    assert _fresh_search(location, Query(q="流出")) == found  # yet brought up to date
+    store.close()
+
+
+def test_a_new_version_voids_the_answers_kept_before(location: str, tmp_path: Path) -> None:
+    page = tmp_path / "notice.txt"
+    page.write_text(NOTICE.read_text(encoding="utf-8") + "\n" + ADDENDUM + "\n",
+                    encoding="utf-8")
+    store = open_store(location)
+    _ingest(store, [page])
+    assert store.search(Query(q="約3,100件と判明")).total == 1
+    assert "約3,100件と判明" in _kept_rows(store)
+    shutil.copy(NOTICE, page)  # the issuer takes the addendum back: a new version
+    _ingest(store, [page])
+    assert _fresh_search(location, Query(q="約3,100件と判明")).total == 0
+    store.close()
+
+
+def test_a_damaged_entry_is_looked_up_again_and_replaced(location: str) -> None:
+    store = open_store(location)
+    _ingest(store, sample_pages()[:2])
+    asked = store.search(Query(q="委託"))
+    store.db.execute("UPDATE kept_terms SET bits = ? WHERE term = ?", (b"\x00not zlib", "委託"))
+    assert _fresh_search(location, Query(q="委託")) == asked
+    [bits] = store.db.execute("SELECT bits FROM kept_terms WHERE term = ?", ("委託",)).fetchone()
+    assert len(kept.decode(bits, _kept_rows(store)["委託"][1])) == _kept_rows(store)["委託"][2]
+    store.close()
+
+
+def test_keeping_waits_for_no_writer_on_sqlite(tmp_path: Path) -> None:
+    location = str(tmp_path / "c.db")
+    store = open_store(location)
+    _ingest(store, sample_pages()[:2])
+    timeout = store.db.execute("PRAGMA busy_timeout").fetchone()[0]
+    writer = sqlite3.connect(location, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # an ingest's batch holds the database
+    try:
+        found = store.search(Query(q="個人情報"))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert found.total > 0 and _kept_rows(store) == {}  # answered, not kept this time
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == timeout
+    search_index._INDEXES.clear()
+    store.search(Query(q="個人情報"))
+    assert "個人情報" in _kept_rows(store)  # the next reader keeps it
+    store.close()
+
+
+def test_keeping_moves_no_change_counter_on_postgres(request: pytest.FixtureRequest) -> None:
+    store = open_store(request.getfixturevalue("pg_url"))
+    _ingest(store, sample_pages()[:2])
+    changes, mark = store.db.execute("SELECT n FROM store_changes").fetchone()[0], \
+        store.change_mark()
+    store.search(Query(q="個人情報"))
+    assert "個人情報" in _kept_rows(store)
+    assert store.db.execute("SELECT n FROM store_changes").fetchone()[0] == changes
+    assert store.change_mark() == mark
+    store.close()
+
+
+def test_at_most_kept_most_terms_are_kept(location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept, "KEPT_MOST", 3)
+    store = open_store(location)
+    _ingest(store, sample_pages()[:2])
+    for term in ("個人情報", "不正", "委託", "流出", "お知らせ"):
+        store.search(Query(q=term))
+    assert len(_kept_rows(store)) == 3
+    store.close()
+
+
+@pytest.mark.parametrize("rowids, upto", [([], 0), ([0], 0), ([3, 9, 64], 64),
+                                           (list(range(1, 2000, 7)), 5000)])
+def test_rowids_survive_their_encoding(rowids: list[int], upto: int) -> None:
+    encoded = kept.encode(np.array(rowids, dtype=np.int64), upto)
+    assert kept.decode(encoded, upto).tolist() == rowids
