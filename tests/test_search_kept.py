@@ -14,6 +14,7 @@ import pytest
 from jikenbo import pipeline
 from jikenbo.sources import ReadOptions
 from jikenbo.store import kept, open_store
+from jikenbo.store.copy import copy
 from jikenbo.store import search as search_index
 from jikenbo.store.search import Query
 from tests.conftest import SHARED, sample_pages
@@ -146,6 +147,24 @@ def test_a_damaged_entry_is_looked_up_again_and_replaced(location: str) -> None:
     assert _fresh_search(location, Query(q="委託")) == asked
     [bits] = store.db.execute("SELECT bits FROM kept_terms WHERE term = ?", ("委託",)).fetchone()
     assert len(kept.decode(bits, _kept_rows(store)["委託"][1])) == _kept_rows(store)["委託"][2]
+    store.close()
+
+
+def test_a_casebook_copied_over_another_forgets_its_kept_answers(
+        location: str, tmp_path: Path) -> None:
+    """copy-db --replace gives the copied releases rowids anew: an answer kept before would
+    name other releases."""
+    pages = sample_pages()
+    store = open_store(location)
+    _ingest(store, pages[3:])
+    store.search(Query(q="個人情報"))
+    other = open_store(str(tmp_path / "other.db"))
+    _ingest(other, pages[:3])
+    expected = other.search(Query(q="個人情報"))
+    copy(other, store, replace=True)
+    assert _kept_rows(store) == {}
+    assert _fresh_search(location, Query(q="個人情報")).ids == expected.ids
+    other.close()
     store.close()
 
 

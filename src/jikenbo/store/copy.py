@@ -84,6 +84,8 @@ def copy(source: Store, destination: Store, replace: bool = False,
                 raise UsageError("the destination casebook is not empty; give --replace to "
                                  "overwrite it")
             _clear(destination, postgres)
+        # answers kept by the destination name its rowids, which the copy gives anew
+        destination.db.execute("DELETE FROM kept_terms")
         for table in TABLES:
             copied[table.name] = _copy_table(source, destination, table, postgres, progress)
             progress(f"{table.name}: {copied[table.name]:,} rows")
