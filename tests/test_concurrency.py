@@ -1,10 +1,12 @@
 """One casebook under everything at once: three `jikenbo ingest` processes with overlapping
-inputs, `jikenbo link` run again and again, and two `jikenbo serve` processes read in a loop.
-Afterwards no release is lost or stored twice, no source is stored twice, no case number was
-issued twice, every incident release has a case, and no reader ever saw an error. The same test
-runs on SQLite and on PostgreSQL."""
+inputs, `jikenbo link` run again and again, and two `jikenbo serve` processes read in a loop
+(keeping every search answer in the casebook as they go, store/kept.py). Afterwards no release
+is lost or stored twice, no source is stored twice, no case number was issued twice, every
+incident release has a case, no reader ever saw an error, and the answers the readers kept
+find what one ingest alone finds. The same test runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -19,6 +21,8 @@ import httpx
 import pytest
 
 from jikenbo.store import open_store
+from jikenbo.store import search as search_index
+from jikenbo.store.search import Query
 from tests.conftest import SHARED, run_cli
 
 READS = ("/", "/api/search?q=不正アクセス&per_page=100", "/search?q=紛失", "/cases",
@@ -51,7 +55,9 @@ def _serve(location: str) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "jikenbo", "serve", "--db", location,
-                               "--port", str(port)], stderr=subprocess.DEVNULL)
+                               "--port", str(port)], stderr=subprocess.DEVNULL,
+                              env={**os.environ, "JIKENBO_KEEP_AT": "1",
+                                   "JIKENBO_KEEP_REWRITE_AT": "1"})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -132,6 +138,14 @@ def test_ingesters_relinker_and_readers_at_once(location: str, tmp_path: Path) -
         assert set(numbers) == incidents and set(numbers.values()) <= set(registry)
         assert not shared.links_stale()
         assert shared.counts()["cases"] == reference.counts()["cases"]
+        # what the readers kept while the ingesters wrote answers as the casebook does now
+        kept = {row[0] for row in shared.db.execute("SELECT term FROM kept_terms")}
+        assert {"不正アクセス", "紛失"} <= kept, kept
+        search_index._INDEXES.clear()
+        for term in sorted(kept):
+            found, expected = (store.search(Query(q=term, per_page=100)).ids
+                               for store in (shared, reference))
+            assert set(found) == set(expected), term
     finally:
         shared.close()
         reference.close()

@@ -20,15 +20,18 @@ caches key on (PostgreSQL); when it cannot be written now it is simply not kept.
 """
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-KEEP_AT = 2_000      # a term matching at least this many releases is kept
+# a term matching at least this many releases is kept ($JIKENBO_KEEP_AT)
+KEEP_AT = int(os.environ.get("JIKENBO_KEEP_AT") or 2_000)
 KEPT_MOST = 2_000    # terms kept at most; those kept longest ago go first
-REWRITE_AT = 1_000   # releases added since a kept answer before it is stored again (or 1%)
+# releases added since a kept answer before it is stored again, or 1% ($JIKENBO_KEEP_REWRITE_AT)
+REWRITE_AT = int(os.environ.get("JIKENBO_KEEP_REWRITE_AT") or 1_000)
 TEXT_CHANGES = "text_changes"  # store_state: new versions stored (texts changed in place)
 
 READ = "SELECT stamp, upto, bits FROM kept_terms WHERE term = ?"
