@@ -206,3 +206,27 @@ def test_at_most_kept_most_terms_are_kept(location: str, monkeypatch: pytest.Mon
 def test_rowids_survive_their_encoding(rowids: list[int], upto: int) -> None:
     encoded = kept.encode(np.array(rowids, dtype=np.int64), upto)
     assert kept.decode(encoded, upto).tolist() == rowids
+
+
+def test_keeping_an_answer_leaves_the_figures_a_sqlite_process_cached(tmp_path: Path) -> None:
+    """A kept answer is written to the casebook, which moves SQLite's data_version; the
+    figures other connections worked out (counts on every page, reports) stay theirs until
+    something they read changes: a release, or a source that only re-publishes stored ones."""
+    location = str(tmp_path / "c.db")
+    pages = sample_pages()
+    store, reader = open_store(location), open_store(location)
+    _ingest(store, pages[:2])
+    worked_out: list[int] = []
+    probe = lambda: worked_out.append(1) or len(worked_out)  # noqa: E731
+    assert store.cached("probe", probe) == 1 and store.counts()["sources"] == 2
+    reader.search(Query(q="個人情報"))  # another connection keeps an answer
+    assert "個人情報" in _kept_rows(store)
+    assert store.cached("probe", probe) == 1  # not worked out again
+    again = tmp_path / "the-same-page.html"
+    again.write_bytes(pages[0].read_bytes())
+    _ingest(reader, [again])  # a new source, no new release
+    assert store.cached("probe", probe) == 2 and store.counts()["sources"] == 3
+    _ingest(reader, pages[2:3])
+    assert store.cached("probe", probe) == 3
+    store.close()
+    reader.close()

@@ -39,7 +39,7 @@ INGEST_CACHE_KIB = 128 * 1024
 class SQLiteStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads):
     def __init__(self, path: str) -> None:
         self.path = path
-        self._cache: dict[str, tuple[tuple[int, int], Any]] = {}
+        self._cache: dict[str, tuple[tuple[int, int], str, Any]] = {}
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -266,13 +266,25 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads):
             yield stored(row)
 
     def cached(self, name: str, compute: Callable[[], T]) -> T:
-        """`compute()`, kept until the database changes: a commit by another connection moves
-        data_version, one by this connection total_changes."""
+        """`compute()`, kept until the casebook changes. A commit by another connection moves
+        data_version, one by this connection total_changes; either is then told from a write
+        that changes nothing a page shows (a search answer kept, store/kept.py; a watched
+        source's check) by the casebook's own stamp, which only the former moves."""
         state = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
         kept = self._cache.get(name)
-        if kept is None or kept[0] != state:
-            kept = self._cache[name] = (state, compute())
-        return kept[1]
+        if kept is not None and kept[0] == state:
+            return kept[2]
+        stamp = self._content_stamp()
+        value = kept[2] if kept is not None and kept[1] == stamp else compute()
+        self._cache[name] = (state, stamp, value)
+        return value
+
+    def _content_stamp(self) -> str:
+        """What moves when anything a cached page figure reads changes: the newest release,
+        links, curator actions and corrections (`case_list_stamp`), and the newest source (a
+        source may bring only occurrences of releases stored before)."""
+        newest = self.db.execute("SELECT MAX(id) FROM sources").fetchone()[0]
+        return f"{self.case_list_stamp()}|{newest}"
 
     def change_mark(self) -> tuple[str, str | None]:
         """A token that moves whenever what lists show changes, and the newest time among those
