@@ -15,12 +15,14 @@ text changes in place only when a new version of it is stored; that bumps the st
 another `stamp` is not used.
 
 Keeping an answer is a courtesy of a reader to the next: it is written outside any write
-transaction, never waits for a writer (SQLite) and never moves the change counters other
-caches key on (PostgreSQL); when it cannot be written now it is simply not kept.
+transaction, never waits for a writer (SQLite) and never moves the change counter other
+caches key on (PostgreSQL, whose write is store/postgres/search.py's); when it cannot be
+written now it is simply not kept.
 """
 from __future__ import annotations
 
 import os
+import sqlite3
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,18 +104,18 @@ def _worth_rewriting(upto: int, version: int) -> bool:
 
 
 # -- the backends' writes ------------------------------------------------------------------
-_UPSERT = ("INSERT INTO kept_terms (term, stamp, upto, matches, bits, kept_at) "
-           "VALUES ({0}, {0}, {0}, {0}, {0}, {1}) ON CONFLICT (term) DO UPDATE SET "
-           "stamp = excluded.stamp, upto = excluded.upto, matches = excluded.matches, "
-           "bits = excluded.bits, kept_at = excluded.kept_at")
+UPSERT = ("INSERT INTO kept_terms (term, stamp, upto, matches, bits, kept_at) "
+          "VALUES ({0}, {0}, {0}, {0}, {0}, {1}) ON CONFLICT (term) DO UPDATE SET "
+          "stamp = excluded.stamp, upto = excluded.upto, matches = excluded.matches, "
+          "bits = excluded.bits, kept_at = excluded.kept_at")
 # (a reader of an older version may replace a newer answer: still true, only less up to date)
-_TRIM = ("DELETE FROM kept_terms WHERE term IN (SELECT term FROM kept_terms "
-         "ORDER BY kept_at DESC, term LIMIT -1 OFFSET {0})")
+TRIM = ("DELETE FROM kept_terms WHERE term IN (SELECT term FROM kept_terms "
+        "ORDER BY kept_at DESC, term LIMIT -1 OFFSET {0})")
 
 
 def write_sqlite(db, values: tuple) -> None:
-    """Keep an answer in SQLite when no writer holds the database this moment."""
-    import sqlite3
+    """Keep an answer in SQLite when no writer holds the database this moment (PostgreSQL's
+    is store/postgres/search.py's)."""
     if db.in_transaction:
         return
     timeout = db.execute("PRAGMA busy_timeout").fetchone()[0]
@@ -121,8 +123,8 @@ def write_sqlite(db, values: tuple) -> None:
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute(_UPSERT.format("?", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"), values)
-            db.execute(_TRIM.format(KEPT_MOST))
+            db.execute(UPSERT.format("?", "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"), values)
+            db.execute(TRIM.format(KEPT_MOST))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -131,18 +133,3 @@ def write_sqlite(db, values: tuple) -> None:
         pass
     finally:
         db.execute(f"PRAGMA busy_timeout = {int(timeout)}")
-
-
-def write_postgres(db, values: tuple) -> None:
-    """Keep an answer on PostgreSQL: a statement of its own on the connection, outside
-    `writing()`, so it neither waits for an ingest's lock nor moves store_changes."""
-    import psycopg
-    if db.in_transaction:
-        return
-    try:
-        with db.connection.transaction():
-            db.connection.execute(_UPSERT.format("%s", "now()"), values)
-            db.connection.execute(_TRIM.replace("LIMIT -1 OFFSET {0}", "OFFSET {0}")
-                                  .format(KEPT_MOST))
-    except psycopg.Error:  # read-only, a lost connection, a conflict: not kept this time
-        pass

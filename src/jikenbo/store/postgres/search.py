@@ -4,6 +4,8 @@ the character/pair grams array for shorter ones, both in the table release_searc
 SQLite's."""
 from __future__ import annotations
 
+import psycopg
+
 from jikenbo.store import kept
 from jikenbo.store.fold import searchable
 from jikenbo.store.search import TAGS, Dialect, grams
@@ -54,6 +56,21 @@ def _term(term: str) -> tuple[str, str, str]:
             _SINCE.format("releases", "strpos(lower(heading), ?) > 0"), term)
 
 
+def _keep(db, values: tuple) -> None:
+    """Keep a costly term's answer (store/kept.py): a transaction of its own on the
+    connection, outside `writing()`, so it neither waits for an ingest's lock nor moves
+    store_changes."""
+    if db.in_transaction:
+        return
+    try:
+        with db.connection.transaction():
+            db.connection.execute(kept.UPSERT.format("%s", "now()"), values)
+            db.connection.execute(kept.TRIM.replace("LIMIT -1 OFFSET {0}", "OFFSET {0}")
+                                  .format(kept.KEPT_MOST))
+    except psycopg.Error:  # read-only, a lost connection, a conflict: not kept this time
+        pass
+
+
 POSTGRES = Dialect(
     incidents=("SELECT rowid, id, published, leak_status, supply_chain, affected_count, "
                "ingested_at, vendors FROM releases WHERE rowid > ? AND rowid <= ? "
@@ -65,5 +82,5 @@ POSTGRES = Dialect(
     case=("SELECT string_agg(r.rowid::text, ',') FROM case_members m "
           "JOIN releases r ON r.id = m.release_id WHERE m.number = ?"),
     snapshot=lambda db: db.snapshot(),
-    keep=kept.write_postgres,
+    keep=_keep,
     extend_most=EXTEND_MOST)
