@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -164,12 +165,15 @@ def test_keeping_waits_for_no_writer_on_sqlite(tmp_path: Path) -> None:
     store = open_store(location)
     _ingest(store, sample_pages()[:2])
     timeout = store.db.execute("PRAGMA busy_timeout").fetchone()[0]
-    writer = sqlite3.connect(location, isolation_level=None)
+    writer = sqlite3.connect(location, isolation_level=None, check_same_thread=False)
     writer.execute("BEGIN IMMEDIATE")  # an ingest's batch holds the database
+    # and lets go a second later: a reader that waited for it would then keep its answer
+    letting_go = threading.Timer(1.0, writer.execute, ("ROLLBACK",))
+    letting_go.start()
     try:
         found = store.search(Query(q="個人情報"))
     finally:
-        writer.execute("ROLLBACK")
+        letting_go.join()
         writer.close()
     assert found.total > 0 and _kept_rows(store) == {}  # answered, not kept this time
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == timeout
