@@ -1,9 +1,10 @@
 """One casebook under everything at once: three `jikenbo ingest` processes with overlapping
 inputs, `jikenbo link` run again and again, and two `jikenbo serve` processes read in a loop
-(keeping every search answer in the casebook as they go, store/kept.py). Afterwards no release
-is lost or stored twice, no source is stored twice, no case number was issued twice, every
-incident release has a case, no reader ever saw an error, and the answers the readers kept
-find what one ingest alone finds. The same test runs on SQLite and on PostgreSQL."""
+(keeping every search answer in the casebook as they go, store/kept.py, which the ingesters
+bring up to date after each write). Afterwards no release is lost or stored twice, no source is
+stored twice, no case number was issued twice, every incident release has a case, no reader
+ever saw an error, and the answers kept find what one ingest alone finds. The same test runs
+on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import os
@@ -25,6 +26,8 @@ from jikenbo.store import search as search_index
 from jikenbo.store.search import Query
 from tests.conftest import SHARED, run_cli
 
+# every answer costly and worth storing again: readers keep them, ingesters bring them up to date
+KEEP_ALL = {**os.environ, "JIKENBO_KEEP_AT": "1", "JIKENBO_KEEP_REWRITE_AT": "1"}
 READS = ("/", "/api/search?q=不正アクセス&per_page=100", "/search?q=紛失", "/cases",
          "/api/releases?sort=added&per_page=100", "/feeds/releases.atom")
 
@@ -55,9 +58,7 @@ def _serve(location: str) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "jikenbo", "serve", "--db", location,
-                               "--port", str(port)], stderr=subprocess.DEVNULL,
-                              env={**os.environ, "JIKENBO_KEEP_AT": "1",
-                                   "JIKENBO_KEEP_REWRITE_AT": "1"})
+                               "--port", str(port)], stderr=subprocess.DEVNULL, env=KEEP_ALL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -102,7 +103,8 @@ def _run_together(location: str, runs: list[list[str]]) -> tuple[list, list, lis
             thread.start()
         ingesters = [subprocess.Popen([sys.executable, "-m", "jikenbo", "ingest", "--db",
                                        location, "--jobs", str(jobs), *run],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      env=KEEP_ALL)
                      for jobs, run in zip((2, 1, 2), runs)]
         finished = [(process.wait(timeout=900), process.stderr.read()) for process in ingesters]
         stop.set()

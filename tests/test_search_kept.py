@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from jikenbo import pipeline
+from jikenbo.ingest_parallel import ingest_parallel
 from jikenbo.sources import ReadOptions
 from jikenbo.store import kept, open_store
 from jikenbo.store.copy import copy
@@ -24,6 +25,9 @@ from tests.test_store_contract import BACKENDS
 NOTICE = SHARED / "corpus" / "unnumbered" / "000-00.txt"  # 白井市: a contractor's leak
 # an invented addendum: words the notice itself never uses
 ADDENDUM = "【追記】調査の結果、閲覧された記録は約3,100件と判明しました。"
+INVENTED = ("当社サーバへの不正アクセスに関するお知らせ\n\n2026年11月2日\n株式会社架空物流\n\n"
+            "当社が管理するサーバが第三者による不正アクセスを受け、お客様の氏名が流出した"
+            "可能性があることを確認しました。\n")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -114,6 +118,95 @@ def test_a_kept_answer_is_brought_up_to_date_from_the_releases_added(
     store.db.execute("DELETE FROM kept_terms")
     monkeypatch.setattr(kept, "KEEP_AT", 10**9)
     assert _fresh_search(location, Query(q=term)) == found
+    store.close()
+
+
+def _ingest_parallel(store, pages: list[Path]) -> None:
+    ingest_parallel(store, [str(page) for page in pages], ReadOptions(), jobs=2)
+
+
+def _version(store) -> int:
+    return store.db.execute("SELECT MAX(rowid) FROM releases").fetchone()[0]
+
+
+@pytest.mark.parametrize("ingest", [_ingest, _ingest_parallel])
+def test_an_ingest_brings_kept_answers_up_to_date(location: str, monkeypatch: pytest.MonkeyPatch,
+                                                  ingest) -> None:
+    """Without a search in between: source by source (add_source) and in batches (add_sources),
+    the kept answers come out as a lookup with nothing kept finds, up to the newest release;
+    an answer kept for other texts is left alone."""
+    monkeypatch.setattr(kept, "REWRITE_AT", 1)
+    pages = sample_pages()
+    store = open_store(location)
+    _ingest(store, pages[:2])
+    for term in ("不正アクセス", "流出", "個人情報"):
+        store.search(Query(q=term))
+    store.db.execute("UPDATE kept_terms SET stamp = 'older' WHERE term = '個人情報'")
+    before = _kept_rows(store)
+    ingest(store, pages[2:])
+    after = _kept_rows(store)
+    assert _version(store) > before["流出"][1]
+    for term in ("不正アクセス", "流出"):
+        stamp, upto, matches = after[term]
+        [bits] = store.db.execute("SELECT bits FROM kept_terms WHERE term = ?",
+                                  (term,)).fetchone()
+        assert upto == _version(store) and stamp == before[term][0]
+        assert kept.decode(bits, upto).tolist() == sorted(_looked_up(store, term))
+        assert matches > before[term][2]
+    assert after["個人情報"] == before["個人情報"]
+    store.close()
+
+
+def test_an_ingest_brings_the_costliest_answers_up_to_date_first(
+        location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept, "REWRITE_AT", 1)
+    monkeypatch.setattr(kept, "REFRESHED_MOST", 1)
+    pages = sample_pages()
+    store = open_store(location)
+    _ingest(store, pages[:2])
+    for term in ("個人情報", "ランサムウェア"):  # in most of the sample's releases; in a few
+        store.search(Query(q=term))
+    before = _kept_rows(store)
+    assert before["個人情報"][2] > before["ランサムウェア"][2]
+    _ingest(store, pages[2:])
+    assert _kept_rows(store)["個人情報"][1] == _version(store)
+    assert _kept_rows(store)["ランサムウェア"] == before["ランサムウェア"]
+    store.close()
+
+
+def test_the_kept_answers_are_read_once_rewrite_at_releases_were_added(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checking them costs a query: an ingest of a few releases into a large casebook does
+    not make it after each source, only once REWRITE_AT releases were added since the last."""
+    pages = sample_pages()
+    store = open_store(str(tmp_path / "c.db"))
+    _ingest(store, pages[:1])
+    store.search(Query(q="流出"))
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    monkeypatch.setattr(kept, "REWRITE_AT", 10**6)
+    added = pipeline.ingest(store, [str(page) for page in pages[1:3]], ReadOptions()).new
+    assert added > 1 and not [sql for sql in statements if "kept_terms" in sql]
+    # the releases added before count: one more is enough
+    monkeypatch.setattr(kept, "REWRITE_AT", added + 1)
+    one = tmp_path / "one.txt"
+    one.write_text(INVENTED, encoding="utf-8")
+    assert pipeline.ingest(store, [str(one)], ReadOptions()).new == 1
+    assert [sql for sql in statements if "kept_terms" in sql]
+    store.close()
+
+
+def test_an_ingest_goes_on_when_kept_answers_cannot_be_read(
+        location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept, "REWRITE_AT", 1)
+    pages = sample_pages()
+    store = open_store(location)
+    _ingest(store, pages[:2])
+    first = store.counts()["releases"]
+    store.db.execute("DROP TABLE kept_terms")
+    added = pipeline.ingest(store, [str(page) for page in pages[2:]], ReadOptions())
+    assert added.failed == 0 and added.errors == []
+    assert store.counts()["releases"] == first + added.new > first
     store.close()
 
 

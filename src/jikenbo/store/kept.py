@@ -32,6 +32,7 @@ import numpy as np
 # a term matching at least this many releases is kept ($JIKENBO_KEEP_AT)
 KEEP_AT = int(os.environ.get("JIKENBO_KEEP_AT") or 2_000)
 KEPT_MOST = 2_000    # terms kept at most; those kept longest ago go first
+REFRESHED_MOST = 200  # kept answers an ingest brings up to date at a time, costliest first
 # releases added since a kept answer before it is stored again, or 1% ($JIKENBO_KEEP_REWRITE_AT)
 REWRITE_AT = int(os.environ.get("JIKENBO_KEEP_REWRITE_AT") or 1_000)
 TEXT_CHANGES = "text_changes"  # store_state: new versions stored (texts changed in place)
@@ -92,12 +93,12 @@ def answer(db, term: str, version: int, stamp: str,
     else:
         found = full()
         rowids = np.sort(found[found <= version])
-    if len(rowids) >= KEEP_AT and (kept is None or _worth_rewriting(kept.upto, version)):
+    if len(rowids) >= KEEP_AT and (kept is None or worth_rewriting(kept.upto, version)):
         write((term, stamp, version, len(rowids), encode(rowids, version)))
     return rowids
 
 
-def _worth_rewriting(upto: int, version: int) -> bool:
+def worth_rewriting(upto: int, version: int) -> bool:
     """Whether enough was added since an answer was kept to store it again (an ingest of a few
     releases would otherwise rewrite every kept answer for each reader that asks)."""
     return version - upto >= max(REWRITE_AT, upto // 100)

@@ -16,6 +16,8 @@ from jikenbo.record import Record
 from jikenbo.store import versions
 from jikenbo.sources import SourceDocument
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
+from jikenbo.store import kept
+from jikenbo.store import search as search_index
 from jikenbo.store.kept import TEXT_CHANGES
 
 RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
@@ -46,6 +48,9 @@ class ReleaseReads:
     _SELECT = ("SELECT r.*, s.locator AS source_locator FROM releases r "
                "JOIN sources s ON s.id = r.source_id")
     _stored = staticmethod(stored)
+    _SEARCH: search_index.Dialect  # the backend's search statements (set by each backend)
+    _ERRORS: tuple[type[Exception], ...]  # the errors its driver raises
+    _unkept = 0  # releases stored since kept search answers were last brought up to date
 
     def release(self, id_prefix: str) -> StoredRelease | None:
         prefix = id_prefix.lower()
@@ -104,6 +109,19 @@ class ReleaseReads:
             elif placed.kind == versions.OCCURRENCE and release.record.case_id:
                 self._adopt_reference(placed.release_id, release.record.case_id)
             versions.add_occurrence(self.db, placed.release_id, source_id, release)
+
+    def _keep_answers_current(self, outcomes: Sequence[object]) -> None:
+        """After a write: once `kept.REWRITE_AT` releases were added since the last time, bring
+        the kept search answers that fell behind up to date (search.refresh_kept). A courtesy
+        like keeping them: when the backend fails at it, the ingest goes on."""
+        self._unkept += sum(item.new for item in outcomes if isinstance(item, SourceOutcome))
+        if self._unkept < kept.REWRITE_AT or self.db.in_transaction:  # committed ones only
+            return
+        self._unkept = 0
+        try:
+            search_index.refresh_kept(self.db, self._SEARCH)
+        except self._ERRORS:
+            pass
 
     def _count_up(self, name: str) -> None:
         """Add one to a count in store_state (inside the caller's write transaction)."""

@@ -168,6 +168,7 @@ class Dialect:
     snapshot: Callable[[object], AbstractContextManager]
     keep: Callable[[object, tuple], None]  # store a costly term's answer (store/kept.py)
     extend_most: int  # a kept answer is brought up to date when at most this many were added
+    refresh_most: int  # the same, for an ingest bringing kept answers up to date (refresh_kept)
 
 
 # (rowid, facet, value) of the categories and data types of the releases with rowids in (?, ?]
@@ -190,7 +191,8 @@ SQLITE = Dialect(
           "JOIN releases r ON r.id = m.release_id WHERE m.number = ?"),
     snapshot=_snapshot,
     keep=kept.write_sqlite,
-    extend_most=sys.maxsize)  # a lookup among some rowids never costs more than among all
+    extend_most=sys.maxsize,  # a lookup among some rowids never costs more than among all
+    refresh_most=sys.maxsize)
 
 
 class FacetIndex:
@@ -255,14 +257,8 @@ class FacetIndex:
             found = self._terms.get(term)
         if found is not None:
             return found
-        every, since, argument = self.dialect.term(term)
-        found = self.of_rowids(kept.answer(
-            db, term, self.version, self.kept_stamp,
-            full=lambda: kept.listed(db.execute(every, (argument,)).fetchone()[0]),
-            since=lambda upto: kept.listed(
-                db.execute(since, (argument, upto, self.version)).fetchone()[0]),
-            extend_most=self.dialect.extend_most,
-            write=lambda values: self.dialect.keep(db, values)))
+        found = self.of_rowids(_kept_answer(db, self.dialect, term, self.version,
+                                            self.kept_stamp, self.dialect.extend_most))
         with self._lock:
             if len(self._terms) >= 512:
                 self._terms.pop(next(iter(self._terms)))
@@ -308,6 +304,51 @@ class FacetIndex:
         return [self.ids[position] for position in order[skip:skip + take].tolist()]
 
 
+def _kept_answer(db, dialect: Dialect, term: str, version: int, stamp: str,
+                 extend_most: int) -> np.ndarray:
+    """The rowids up to `version` of the releases containing `term`, by the kept answer
+    when there is one (store/kept.py), kept or kept again when costly."""
+    every, since, argument = dialect.term(term)
+    return kept.answer(
+        db, term, version, stamp,
+        full=lambda: kept.listed(db.execute(every, (argument,)).fetchone()[0]),
+        since=lambda upto: kept.listed(db.execute(since, (argument, upto, version)).fetchone()[0]),
+        extend_most=extend_most, write=lambda values: dialect.keep(db, values))
+
+
+def refresh_kept(db, dialect: Dialect = SQLITE) -> int:
+    """Bring the kept answers that fell behind the releases added up to date, the costliest
+    first and at most `kept.REFRESHED_MOST` of them; how many were. An ingest calls it after
+    storing releases: otherwise the first search after a large ingest pays for the releases it
+    added (on PostgreSQL an answer more than `extend_most` behind is looked up in full, 4–9 s
+    for a common word at a million releases), and the ingest does it for fewer rows at a time."""
+    if db.in_transaction:  # the caller's write is not committed: nothing to keep yet
+        return 0
+    with dialect.snapshot(db):
+        version = db.execute(dialect.version).fetchone()[0]
+        stamp = _kept_stamp(_state(db))
+        behind = db.execute("SELECT term, upto FROM kept_terms WHERE stamp = ? AND upto < ? "
+                            "ORDER BY matches DESC, term", (stamp, version)).fetchall()
+    due = [term for term, upto in behind
+           if kept.worth_rewriting(int(upto), version)][:kept.REFRESHED_MOST]
+    for term in due:
+        _kept_answer(db, dialect, term, version, stamp, dialect.refresh_most)
+    return len(due)
+
+
+def _state(db) -> dict[str, str]:
+    """The counts of changes made in place that the caches key on: a curator's correction
+    changes stored values (store/curation.py counts them), a new version of a release its text
+    (counted apart: store/kept.py)."""
+    return dict(db.execute("SELECT name, value FROM store_state WHERE name IN "
+                           f"('record_edits', '{kept.TEXT_CHANGES}')").fetchall())
+
+
+def _kept_stamp(state: dict[str, str]) -> str:
+    """What a kept answer is true for: the folding rules and the texts' own version."""
+    return f"{SIGNATURE} {state.get(kept.TEXT_CHANGES, '0')}"
+
+
 _INDEXES: dict[str, FacetIndex] = {}
 _BUILDING = threading.Lock()
 
@@ -315,12 +356,8 @@ _BUILDING = threading.Lock()
 def facet_index(db: sqlite3.Connection, key: str, dialect: Dialect = SQLITE) -> FacetIndex:
     with dialect.snapshot(db):
         version = db.execute(dialect.version).fetchone()[0]
-        # a curator's correction changes stored values in place (store/curation.py counts
-        # them), as a new version of a release changes its text (counted apart: store/kept.py)
-        state = dict(db.execute("SELECT name, value FROM store_state WHERE name IN "
-                                f"('record_edits', '{kept.TEXT_CHANGES}')").fetchall())
-        texts = state.get(kept.TEXT_CHANGES, "0")
-        stamp = (version, f"{state.get('record_edits', '0')} {texts}")
+        state = _state(db)
+        stamp = (version, f"{state.get('record_edits', '0')} {state.get(kept.TEXT_CHANGES, '0')}")
         index = _INDEXES.get(key)
         if index is None or index.stamp != stamp:
             with _BUILDING:
@@ -332,7 +369,7 @@ def facet_index(db: sqlite3.Connection, key: str, dialect: Dialect = SQLITE) -> 
                              and index.version < version)
                     index = FacetIndex(db, version, dialect, index.columns if grown else None)
                     index.stamp = stamp
-                    index.kept_stamp = f"{SIGNATURE} {texts}"
+                    index.kept_stamp = _kept_stamp(state)
                     _INDEXES[key] = index
     return index
 

@@ -37,6 +37,9 @@ INGEST_CACHE_KIB = 128 * 1024
 
 # Curation comes before cases: its undo extends the cases' undo.
 class SQLiteStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads):
+    _SEARCH = search_index.SQLITE
+    _ERRORS = (sqlite3.Error,)
+
     def __init__(self, path: str) -> None:
         self.path = path
         self._cache: dict[str, tuple[tuple[int, int], str, Any]] = {}
@@ -126,7 +129,8 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads):
             outcome = self._add_source(source, releases)
             if _changes_links(outcome):
                 self._set_state("links_stale", "1")
-            return outcome
+        self._keep_answers_current([outcome])
+        return outcome
 
     def add_sources(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]
                     ) -> list[SourceOutcome | Exception]:
@@ -140,6 +144,7 @@ class SQLiteStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads):
                 outcomes = [self._one_alone(source, releases) for source, releases in batch]
             if any(isinstance(item, SourceOutcome) and _changes_links(item) for item in outcomes):
                 self._set_state("links_stale", "1")
+        self._keep_answers_current(outcomes)
         return outcomes
 
     def _all_or_none(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]

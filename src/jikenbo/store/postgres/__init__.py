@@ -59,6 +59,8 @@ _ANALYZED = ("releases (rowid, id, source_id, organization, published, case_id, 
 # Curation comes before cases: its undo extends the cases' undo (as in SQLiteStore).
 class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads):
     _NO_LIMIT = None
+    _SEARCH = POSTGRES
+    _ERRORS = (psycopg.Error,)
 
     def __init__(self, url: str) -> None:
         self.url = self.path = url
@@ -106,7 +108,8 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
             outcome = self._add_source(source, releases, _SourcesSeen(self.db, [source]))
             if _changes_links(outcome):
                 self._set_state("links_stale", "1")
-            return outcome
+        self._keep_answers_current([outcome])
+        return outcome
 
     def add_sources(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]
                     ) -> list[SourceOutcome | Exception]:
@@ -124,6 +127,7 @@ class PostgresStore(CurationTables, CaseTables, StatisticsQueries, ReleaseReads)
             if any(isinstance(item, SourceOutcome) and _changes_links(item) for item in outcomes):
                 self._set_state("links_stale", "1")
         self._ingested += sum(item.new for item in outcomes if isinstance(item, SourceOutcome))
+        self._keep_answers_current(outcomes)
         return outcomes
 
     def _all_at_once(self, batch: Sequence[tuple[SourceDocument, Sequence[ReleaseRow]]]
