@@ -17,6 +17,7 @@ from jikenbo.ingest_parallel import ingest_parallel
 from jikenbo.sources import ReadOptions
 from jikenbo.store import kept, open_store
 from jikenbo.store.copy import copy
+from jikenbo.store.postgres import search as pg_search
 from jikenbo.store import search as search_index
 from jikenbo.store.search import Query
 from tests.conftest import SHARED, sample_pages
@@ -193,6 +194,23 @@ def test_the_kept_answers_are_read_once_rewrite_at_releases_were_added(
     one.write_text(INVENTED, encoding="utf-8")
     assert pipeline.ingest(store, [str(one)], ReadOptions()).new == 1
     assert [sql for sql in statements if "kept_terms" in sql]
+    store.close()
+
+
+def test_postgres_answers_several_grams_in_one_statement_as_one_by_one(
+        request: pytest.FixtureRequest) -> None:
+    store = open_store(request.getfixturevalue("pg_url"))
+    _ingest(store, sample_pages()[:2])
+    dialect = pg_search.POSTGRES
+    low, high = 5, _version(store) - 3
+    terms = ["流出", "委", "個人情報", "鑿", "-"]  # two grams, a trigram word, a gram in none, a sign
+    many = dialect.many_since(store.db, terms, low, high)
+    assert set(many) == {"流出", "委", "鑿"}
+    for term, rowids in many.items():
+        _, since, argument = dialect.term(term)
+        alone = kept.listed(store.db.execute(since, (argument, low, high)).fetchone()[0])
+        assert sorted(rowids.tolist()) == sorted(alone.tolist())
+    assert len(many["流出"]) > 0 and len(many["鑿"]) == 0
     store.close()
 
 

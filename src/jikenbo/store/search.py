@@ -169,6 +169,9 @@ class Dialect:
     keep: Callable[[object, tuple], None]  # store a costly term's answer (store/kept.py)
     extend_most: int  # a kept answer is brought up to date when at most this many were added
     refresh_most: int  # the same, for an ingest bringing kept answers up to date (refresh_kept)
+    # of several terms, the rowids in (low, high] of those it answers in one statement
+    many_since: Callable[[object, list[str], int, int], dict[str, np.ndarray]] = (
+        lambda db, terms, low, high: {})
 
 
 # (rowid, facet, value) of the categories and data types of the releases with rowids in (?, ?]
@@ -304,16 +307,21 @@ class FacetIndex:
         return [self.ids[position] for position in order[skip:skip + take].tolist()]
 
 
-def _kept_answer(db, dialect: Dialect, term: str, version: int, stamp: str,
-                 extend_most: int) -> np.ndarray:
+def _kept_answer(db, dialect: Dialect, term: str, version: int, stamp: str, extend_most: int,
+                 added: np.ndarray | None = None) -> np.ndarray:
     """The rowids up to `version` of the releases containing `term`, by the kept answer
-    when there is one (store/kept.py), kept or kept again when costly."""
+    when there is one (store/kept.py), kept or kept again when costly. `added`: the term's
+    rowids after the kept answer's, when already looked up."""
     every, since, argument = dialect.term(term)
+
+    def after(upto: int) -> np.ndarray:
+        if added is None:
+            return kept.listed(db.execute(since, (argument, upto, version)).fetchone()[0])
+        return added[added > upto]
     return kept.answer(
         db, term, version, stamp,
         full=lambda: kept.listed(db.execute(every, (argument,)).fetchone()[0]),
-        since=lambda upto: kept.listed(db.execute(since, (argument, upto, version)).fetchone()[0]),
-        extend_most=extend_most, write=lambda values: dialect.keep(db, values))
+        since=after, extend_most=extend_most, write=lambda values: dialect.keep(db, values))
 
 
 def refresh_kept(db, dialect: Dialect = SQLITE) -> int:
@@ -329,10 +337,13 @@ def refresh_kept(db, dialect: Dialect = SQLITE) -> int:
         stamp = _kept_stamp(_state(db))
         behind = db.execute("SELECT term, upto FROM kept_terms WHERE stamp = ? AND upto < ? "
                             "ORDER BY matches DESC, term", (stamp, version)).fetchall()
-    due = [term for term, upto in behind
+    due = [(term, int(upto)) for term, upto in behind
            if kept.worth_rewriting(int(upto), version)][:kept.REFRESHED_MOST]
-    for term in due:
-        _kept_answer(db, dialect, term, version, stamp, dialect.refresh_most)
+    # the releases added since the oldest of them that are extended, not looked up in full
+    low = min((upto for _, upto in due if version - upto <= dialect.refresh_most), default=None)
+    added = {} if low is None else dialect.many_since(db, [term for term, _ in due], low, version)
+    for term, _ in due:
+        _kept_answer(db, dialect, term, version, stamp, dialect.refresh_most, added.get(term))
     return len(due)
 
 

@@ -4,6 +4,7 @@ the character/pair grams array for shorter ones, both in the table release_searc
 SQLite's."""
 from __future__ import annotations
 
+import numpy as np
 import psycopg
 
 from jikenbo.store import kept
@@ -47,16 +48,40 @@ EXTEND_MOST = 20_000  # rows tested one by one (~15 µs each, the text read from
 REFRESH_MOST = 200_000
 
 
+def _is_gram(term: str) -> bool:
+    """Whether a term is one of the grams (`gram_list`): looked up in the grams array."""
+    return len(term) < 3 and term.isalnum()
+
+
 def _term(term: str) -> tuple[str, str, str]:
     if len(term) >= 3:  # pg_trgm, or the table
         return ("SELECT jikenbo_text_rowids(?)",
                 _SINCE.format("release_search", "(folded || '') LIKE ?"), _like(term))
-    if term.isalnum():  # the GIN index, never a whole-table read
+    if _is_gram(term):  # the GIN index, never a whole-table read
         return ("SELECT jikenbo_gram_rowids(?)",
                 _SINCE.format("release_search", "? = ANY (grams)"), term)
     return ("SELECT string_agg(rowid::text, ',') FROM releases "
             "WHERE strpos(lower(heading), ?) > 0",
             _SINCE.format("releases", "strpos(lower(heading), ?) > 0"), term)
+
+
+# The rowids in (?, ?] of each of several character/pair grams, each row's grams read once and
+# matched in a hash of the terms: `? = ANY (grams)` per term read every row's ~1,000 grams once
+# per term (an ingest's refresh of 195 kept grams over 8,700 rows: 16 s, and 1.4 s so).
+_GRAMS_SINCE = ("SELECT t.gram, string_agg(s.rowid::text, ',') FROM release_search s "
+                "CROSS JOIN LATERAL unnest(s.grams) AS g(gram) "
+                "JOIN unnest(?::text[]) AS t(gram) ON t.gram = g.gram "
+                "WHERE s.rowid > ? AND s.rowid <= ? GROUP BY t.gram")
+
+
+def _many_since(db, terms: list[str], low: int, high: int) -> dict[str, np.ndarray]:
+    """Of `terms`, the grams' rowids in (low, high] (an empty array for a gram in none):
+    what `_term`'s statement among rowids gives each of them, in one statement."""
+    grams = [term for term in terms if _is_gram(term)]
+    if not grams:
+        return {}
+    found = dict(db.execute(_GRAMS_SINCE, (grams, low, high)).fetchall())
+    return {gram: kept.listed(found.get(gram)) for gram in grams}
 
 
 def _keep(db, values: tuple) -> None:
@@ -87,4 +112,5 @@ POSTGRES = Dialect(
     snapshot=lambda db: db.snapshot(),
     keep=_keep,
     extend_most=EXTEND_MOST,
-    refresh_most=REFRESH_MOST)
+    refresh_most=REFRESH_MOST,
+    many_since=_many_since)
