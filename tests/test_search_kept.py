@@ -158,10 +158,8 @@ def test_an_ingest_brings_kept_answers_up_to_date(location: str, monkeypatch: py
     store.close()
 
 
-def test_an_ingest_brings_the_costliest_answers_up_to_date_first(
+def test_the_costliest_answers_are_brought_up_to_date_first(
         location: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kept, "REWRITE_AT", 1)
-    monkeypatch.setattr(kept, "REFRESHED_MOST", 1)
     pages = sample_pages()
     store = open_store(location)
     _ingest(store, pages[:2])
@@ -169,16 +167,64 @@ def test_an_ingest_brings_the_costliest_answers_up_to_date_first(
         store.search(Query(q=term))
     before = _kept_rows(store)
     assert before["個人情報"][2] > before["ランサムウェア"][2]
-    _ingest(store, pages[2:])
+    _ingest(store, pages[2:])  # fewer than REWRITE_AT: none brought up to date
+    assert _kept_rows(store) == before
+    monkeypatch.setattr(kept, "REWRITE_AT", 1)
+    monkeypatch.setattr(kept, "REFRESHED_MOST", 1)
+    assert search_index.refresh_kept(store.db, store._SEARCH) == 1
     assert _kept_rows(store)["個人情報"][1] == _version(store)
     assert _kept_rows(store)["ランサムウェア"] == before["ランサムウェア"]
     store.close()
 
 
+def test_the_end_of_an_ingest_brings_answers_rewrite_at_behind_up_to_date(
+        location: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """During an ingest an answer is brought up to date once 1% of the casebook was added
+    after it (here: once the casebook doubled); at its end, once REWRITE_AT releases were."""
+    monkeypatch.setattr(kept, "REWRITE_AT", 1)
+    monkeypatch.setattr(kept, "REWRITE_SHARE", 1)
+    pages = sample_pages()
+    store = open_store(location)
+    _ingest(store, pages[:4])
+    store.search(Query(q="流出"))
+    upto = _kept_rows(store)["流出"][1]
+    for source in map(str, pages[4:]):  # written as an ingest's batches are, no end
+        store.add_sources([_prepared(source)])
+    assert upto < _version(store) < 2 * upto and _kept_rows(store)["流出"][1] == upto
+    assert store.refresh_kept() == 1 and _kept_rows(store)["流出"][1] == _version(store)
+    assert store.refresh_kept() == 0  # and nothing when none is behind
+    store.close()
+
+
+@pytest.mark.parametrize("ingest", [_ingest, _ingest_parallel])
+def test_an_ingest_ends_by_bringing_kept_answers_up_to_date(
+        location: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ingest) -> None:
+    monkeypatch.setattr(kept, "REWRITE_AT", 1)
+    monkeypatch.setattr(kept, "REWRITE_SHARE", 1)
+    store = open_store(location)
+    _ingest(store, sample_pages())
+    store.search(Query(q="流出"))
+    upto = _kept_rows(store)["流出"][1]
+    notices = [tmp_path / "a.txt", tmp_path / "b.txt"]  # far fewer than the casebook holds
+    notices[0].write_text(INVENTED, encoding="utf-8")
+    notices[1].write_text(INVENTED.replace("物流", "商事").replace("氏名", "住所"),
+                          encoding="utf-8")
+    ingest(store, notices)
+    assert _kept_rows(store)["流出"][1] == _version(store) == upto + 2
+    store.close()
+
+
+def _prepared(locator: str):
+    from jikenbo.ingest_parallel import prepare
+    prepared = prepare(locator, ReadOptions())
+    return prepared.source, prepared.rows
+
+
 def test_the_kept_answers_are_read_once_rewrite_at_releases_were_added(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Checking them costs a query: an ingest of a few releases into a large casebook does
-    not make it after each source, only once REWRITE_AT releases were added since the last."""
+    """Checking them costs a query: a write of a few releases into a large casebook does not
+    make it after each source, only once REWRITE_AT releases were added since the last (and
+    the end of an ingest, Store.refresh_kept)."""
     pages = sample_pages()
     store = open_store(str(tmp_path / "c.db"))
     _ingest(store, pages[:1])
@@ -186,13 +232,13 @@ def test_the_kept_answers_are_read_once_rewrite_at_releases_were_added(
     statements: list[str] = []
     store.db.set_trace_callback(statements.append)
     monkeypatch.setattr(kept, "REWRITE_AT", 10**6)
-    added = pipeline.ingest(store, [str(page) for page in pages[1:3]], ReadOptions()).new
+    added = sum(store.add_source(*_prepared(str(page))).new for page in pages[1:3])
     assert added > 1 and not [sql for sql in statements if "kept_terms" in sql]
     # the releases added before count: one more is enough
     monkeypatch.setattr(kept, "REWRITE_AT", added + 1)
     one = tmp_path / "one.txt"
     one.write_text(INVENTED, encoding="utf-8")
-    assert pipeline.ingest(store, [str(one)], ReadOptions()).new == 1
+    assert store.add_source(*_prepared(str(one))).new == 1
     assert [sql for sql in statements if "kept_terms" in sql]
     store.close()
 
@@ -345,3 +391,25 @@ def test_keeping_an_answer_leaves_the_figures_a_sqlite_process_cached(tmp_path: 
     assert store.cached("probe", probe) == 3
     store.close()
     reader.close()
+
+
+def test_a_collector_run_ends_by_bringing_kept_answers_up_to_date(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`jikenbo watch` stores source by source from threads of its own; the run's end brings
+    the kept answers up to date, as an ingest's does."""
+    from jikenbo.collect import http, watcher
+    from tests.collect_site import fixture_site
+    from tests.test_collect_watch import add_sources
+    monkeypatch.setattr(kept, "REWRITE_AT", 1)
+    monkeypatch.setattr(kept, "REWRITE_SHARE", 1)  # the sources' writes bring none up to date
+    location = str(tmp_path / "c.db")
+    store = open_store(location)
+    _ingest(store, sample_pages())
+    store.search(Query(q="流出"))
+    upto = _kept_rows(store)["流出"][1]
+    with fixture_site() as site:
+        add_sources(location, site)
+        ran = watcher.run_once(lambda: open_store(location),
+                               watcher.Options(http.Limits(host_delay=0.01)))
+    assert ran.incidents and _kept_rows(store)["流出"][1] == _version(store) > upto
+    store.close()

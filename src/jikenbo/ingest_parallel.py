@@ -192,4 +192,5 @@ def ingest_parallel(store: Store, locators: Sequence[str], options: ReadOptions,
             summary.versions += outcome.versions
             summary.unchanged += outcome.unchanged
             on_progress(item.locator)
+    store.refresh_kept()
     return summary

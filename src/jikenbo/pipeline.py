@@ -173,6 +173,7 @@ def ingest(store: Store, locators: Iterable[str], options: ReadOptions,
         summary.versions += outcome.versions
         summary.unchanged += outcome.unchanged
         on_progress(locator)
+    store.refresh_kept()
     return summary
 
 

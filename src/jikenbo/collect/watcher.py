@@ -63,6 +63,7 @@ def run_once(open_store: Callable, options: Options,
         # but did not live to link them
         if summary.incidents or store.counts()["incidents"] > len(store.case_numbers()):
             curate.relink(store)
+        store.refresh_kept()  # the search answers kept (store/kept.py), after what it stored
         numbers = store.case_numbers_of([i.release_id for i in summary.incidents])
     summary.incidents = [replace(i, case=numbers.get(i.release_id)) for i in summary.incidents]
     return summary

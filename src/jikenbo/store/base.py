@@ -212,6 +212,10 @@ class Store(Protocol):
     def stored_times(self) -> dict[str, str]:
         """Release id → when it was stored (ISO time, UTC)."""
 
+    def refresh_kept(self) -> int:
+        """At the end of an ingest: bring the kept answers of costly search terms up to date
+        with the releases it added (store/kept.py); how many were."""
+
     def statistics(self) -> Statistics:
         """Counts by month, year, category and leak status, and the supply-chain cases
         (store/stats.py: portable SQL every backend runs)."""

@@ -112,16 +112,25 @@ class ReleaseReads:
 
     def _keep_answers_current(self, outcomes: Sequence[object]) -> None:
         """After a write: once `kept.REWRITE_AT` releases were added since the last time, bring
-        the kept search answers that fell behind up to date (search.refresh_kept). A courtesy
-        like keeping them: when the backend fails at it, the ingest goes on."""
+        the kept search answers that fell behind up to date (search.refresh_kept)."""
         self._unkept += sum(item.new for item in outcomes if isinstance(item, SourceOutcome))
-        if self._unkept < kept.REWRITE_AT or self.db.in_transaction:  # committed ones only
-            return
+        if self._unkept >= kept.REWRITE_AT and not self.db.in_transaction:  # committed ones only
+            self._unkept = 0
+            self._refresh_kept(ended=False)
+
+    def refresh_kept(self) -> int:
+        """At the end of an ingest: the kept search answers at least `kept.REWRITE_AT` behind
+        brought up to date (search.refresh_kept), so that the readers that follow look among
+        fewer releases; how many were (one query of the kept terms when none is)."""
         self._unkept = 0
+        return self._refresh_kept(ended=True)
+
+    def _refresh_kept(self, ended: bool) -> int:
+        """A courtesy like keeping answers: when the backend fails at it, the ingest goes on."""
         try:
-            search_index.refresh_kept(self.db, self._SEARCH)
+            return search_index.refresh_kept(self.db, self._SEARCH, ended)
         except self._ERRORS:
-            pass
+            return 0
 
     def _count_up(self, name: str) -> None:
         """Add one to a count in store_state (inside the caller's write transaction)."""

@@ -308,7 +308,7 @@ class FacetIndex:
 
 
 def _kept_answer(db, dialect: Dialect, term: str, version: int, stamp: str, extend_most: int,
-                 added: np.ndarray | None = None) -> np.ndarray:
+                 added: np.ndarray | None = None, ended: bool = False) -> np.ndarray:
     """The rowids up to `version` of the releases containing `term`, by the kept answer
     when there is one (store/kept.py), kept or kept again when costly. `added`: the term's
     rowids after the kept answer's, when already looked up."""
@@ -321,15 +321,17 @@ def _kept_answer(db, dialect: Dialect, term: str, version: int, stamp: str, exte
     return kept.answer(
         db, term, version, stamp,
         full=lambda: kept.listed(db.execute(every, (argument,)).fetchone()[0]),
-        since=after, extend_most=extend_most, write=lambda values: dialect.keep(db, values))
+        since=after, extend_most=extend_most, write=lambda values: dialect.keep(db, values),
+        ended=ended)
 
 
-def refresh_kept(db, dialect: Dialect = SQLITE) -> int:
+def refresh_kept(db, dialect: Dialect = SQLITE, ended: bool = False) -> int:
     """Bring the kept answers that fell behind the releases added up to date, the costliest
     first and at most `kept.REFRESHED_MOST` of them; how many were. An ingest calls it after
-    storing releases: otherwise the first search after a large ingest pays for the releases it
-    added (on PostgreSQL an answer more than `extend_most` behind is looked up in full, 4–9 s
-    for a common word at a million releases), and the ingest does it for fewer rows at a time."""
+    storing releases, and once more when it ends (`ended`, kept.worth_rewriting): otherwise the
+    first search after a large ingest pays for the releases it added (on PostgreSQL an answer
+    more than `extend_most` behind is looked up in full, 4–9 s for a common word at a million
+    releases), and the ingest does it for fewer rows at a time."""
     if db.in_transaction:  # the caller's write is not committed: nothing to keep yet
         return 0
     with dialect.snapshot(db):
@@ -338,12 +340,13 @@ def refresh_kept(db, dialect: Dialect = SQLITE) -> int:
         behind = db.execute("SELECT term, upto FROM kept_terms WHERE stamp = ? AND upto < ? "
                             "ORDER BY matches DESC, term", (stamp, version)).fetchall()
     due = [(term, int(upto)) for term, upto in behind
-           if kept.worth_rewriting(int(upto), version)][:kept.REFRESHED_MOST]
+           if kept.worth_rewriting(int(upto), version, ended)][:kept.REFRESHED_MOST]
     # the releases added since the oldest of them that are extended, not looked up in full
     low = min((upto for _, upto in due if version - upto <= dialect.refresh_most), default=None)
     added = {} if low is None else dialect.many_since(db, [term for term, _ in due], low, version)
     for term, _ in due:
-        _kept_answer(db, dialect, term, version, stamp, dialect.refresh_most, added.get(term))
+        _kept_answer(db, dialect, term, version, stamp, dialect.refresh_most, added.get(term),
+                     ended)
     return len(due)
 
 
