@@ -180,18 +180,23 @@ def test_the_costliest_answers_are_brought_up_to_date_first(
 def test_the_end_of_an_ingest_brings_answers_rewrite_at_behind_up_to_date(
         location: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """During an ingest an answer is brought up to date once 1% of the casebook was added
-    after it (here: once the casebook doubled); at its end, once REWRITE_AT releases were."""
+    after it (here: once the casebook doubled); at its end, once REWRITE_AT releases were, all
+    of them however many REFRESHED_MOST allows at a time."""
     monkeypatch.setattr(kept, "REWRITE_AT", 1)
     monkeypatch.setattr(kept, "REWRITE_SHARE", 1)
+    monkeypatch.setattr(kept, "REFRESHED_MOST", 1)
     pages = sample_pages()
     store = open_store(location)
     _ingest(store, pages[:4])
-    store.search(Query(q="流出"))
-    upto = _kept_rows(store)["流出"][1]
+    for term in ("流出", "個人情報"):
+        store.search(Query(q=term))
+    upto = {term: _kept_rows(store)[term][1] for term in ("流出", "個人情報")}
     for source in map(str, pages[4:]):  # written as an ingest's batches are, no end
         store.add_sources([_prepared(source)])
-    assert upto < _version(store) < 2 * upto and _kept_rows(store)["流出"][1] == upto
-    assert store.refresh_kept() == 1 and _kept_rows(store)["流出"][1] == _version(store)
+    assert all(value < _version(store) < 2 * value for value in upto.values())
+    assert {term: _kept_rows(store)[term][1] for term in upto} == upto
+    assert store.refresh_kept() == 2
+    assert all(_kept_rows(store)[term][1] == _version(store) for term in upto)
     assert store.refresh_kept() == 0  # and nothing when none is behind
     store.close()
 

@@ -328,7 +328,8 @@ def _kept_answer(db, dialect: Dialect, term: str, version: int, stamp: str, exte
 def refresh_kept(db, dialect: Dialect = SQLITE, ended: bool = False) -> int:
     """Bring the kept answers that fell behind the releases added up to date, the costliest
     first and at most `kept.REFRESHED_MOST` of them; how many were. An ingest calls it after
-    storing releases, and once more when it ends (`ended`, kept.worth_rewriting): otherwise the
+    storing releases, and once more when it ends (`ended`, kept.worth_rewriting: then every one
+    that is due, so none stays behind until the next ingest's middle): otherwise the
     first search after a large ingest pays for the releases it added (on PostgreSQL an answer
     more than `extend_most` behind is looked up in full, 4–9 s for a common word at a million
     releases), and the ingest does it for fewer rows at a time."""
@@ -340,7 +341,8 @@ def refresh_kept(db, dialect: Dialect = SQLITE, ended: bool = False) -> int:
         behind = db.execute("SELECT term, upto FROM kept_terms WHERE stamp = ? AND upto < ? "
                             "ORDER BY matches DESC, term", (stamp, version)).fetchall()
     due = [(term, int(upto)) for term, upto in behind
-           if kept.worth_rewriting(int(upto), version, ended)][:kept.REFRESHED_MOST]
+           if kept.worth_rewriting(int(upto), version, ended)]
+    due = due if ended else due[:kept.REFRESHED_MOST]
     # the releases added since the oldest of them that are extended, not looked up in full
     low = min((upto for _, upto in due if version - upto <= dialect.refresh_most), default=None)
     added = {} if low is None else dialect.many_since(db, [term for term, _ in due], low, version)
