@@ -5,7 +5,7 @@ sentence: an awareness cue (`判明`, `発覚`, `連絡を受け`, `気付き`, 
 data/discovered.json) takes the date right before it (`2023年11月21日に判明`), else the date
 leading its sentence (`6月30日、…から申し出が届いた`, not the `2022年12月1日に受信した` inside it),
 else the nearest one before. `判明後速やかに` is no cue; `2022年5月10日から…判明` drops the range
-start; `調査の結果、5月3日に侵入されたことが判明` is a finding, not an awareness day. A label
+start, but in `6月5日以降に順次判明` it is the first day of awareness; `調査の結果、5月3日に侵入されたことが判明` is a finding, not an awareness day. A label
 (`判明日時`, `発覚の経緯`) takes the first date after it; a timeline row takes its date line.
 Relative days (`同日`, `翌日`, `同月30日`) resolve against the date before them; year-less dates
 take the release's year, else that of the latest date before them, else the nearest year stated.
@@ -34,6 +34,7 @@ _NOT_BETWEEN = re.compile("|".join(_TABLE["not_awareness_between"]))
 _SYMPTOM_OBJECT = re.compile(_TABLE["symptom_object_after"])  # `暗号化されていることを…確認`
 _FINDING_BEFORE = re.compile("|".join(_TABLE["finding_before"]))
 _RANGE_AFTER = re.compile(_TABLE["range_after"])
+_SINCE_GAP = re.compile(_TABLE["since_gap"])  # `6月5日以降に順次判明`: awareness began that day
 _RELATIVE = {name: Scanner(pattern) for name, pattern in _TABLE["relative"].items()}
 _CLOSE_GAP = re.compile(_TABLE["close_gap"])
 _NEWLINE = re.compile("\n")
@@ -154,6 +155,8 @@ def _date_of_cue(text: str, dated: list[_Dated], starts: list[int], floor: int,
     if not window:
         return None
     nearest, leading = window[-1], window[0]
+    if not symptom and _SINCE_GAP.fullmatch(text, nearest.end, cue_start):
+        return nearest  # the first of the days it came to light, not a range of the event's
     if _CLOSE_GAP.match(text[nearest.end:cue_start]):
         found = symptom and _FINDING_BEFORE.search(
             text, max(floor, nearest.start - _FINDING_REACH), nearest.start)
