@@ -5,7 +5,8 @@ sentence: an awareness cue (`判明`, `発覚`, `連絡を受け`, `気付き`, 
 data/discovered.json) takes the date right before it (`2023年11月21日に判明`), else the date
 leading its sentence (`6月30日、…から申し出が届いた`, not the `2022年12月1日に受信した` inside it),
 else the nearest one before. `判明後速やかに` is no cue; `2022年5月10日から…判明` drops the range
-start, but in `6月5日以降に順次判明` it is the first day of awareness; `調査の結果、5月3日に侵入されたことが判明` is a finding, not an awareness day. A label
+start, but in `6月5日以降に順次判明` it is the first day of awareness;
+`調査の結果、5月3日に侵入されたことが判明` is a finding, not an awareness day. A label
 (`判明日時`, `発覚の経緯`) takes the first date after it; a timeline row takes its date line.
 Relative days (`同日`, `翌日`, `同月30日`) resolve against the date before them; year-less dates
 take the release's year, else that of the latest date before them, else the nearest year stated.

@@ -18,7 +18,6 @@ from jikenbo.sources import SourceDocument
 from jikenbo.store.base import ReleaseRow, SourceOutcome, StoredRelease
 from jikenbo.store import kept
 from jikenbo.store import search as search_index
-from jikenbo.store.kept import TEXT_CHANGES
 
 RELEASE_COLUMNS = ("case_id", "organization", "title", "published", "earlier_releases",
                    "is_incident", "supply_chain", "vendors", "categories", "data_types",
@@ -103,7 +102,7 @@ class ReleaseReads:
                 continue
             if placed.kind == versions.VERSION:
                 self._replace_release(placed.release_id, source_id, release)
-                self._count_up(TEXT_CHANGES)  # search answers kept before no longer hold
+                self._count_up(kept.TEXT_CHANGES)  # search answers kept before no longer hold
                 versions.add_version(self.db, placed.release_id, release, source_id,
                                      source.fetched_at, now)
             elif placed.kind == versions.OCCURRENCE and release.record.case_id:
